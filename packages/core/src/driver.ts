@@ -7,6 +7,8 @@ import { Container } from "./container.js";
 import { contentTypeFor } from "./content-type.js";
 import {
   InvalidArgumentError,
+  InvalidContainerNameError,
+  InvalidObjectNameError,
   NotSupportedError,
   ObjectDoesNotExistError,
   ObjectHashMismatchError,
@@ -16,7 +18,7 @@ import {
   type ErrorContext,
 } from "./errors.js";
 import { silentLogger, type Logger } from "./logger.js";
-import { assertValidContainerName, assertValidObjectName, directoryPrefix } from "./names.js";
+import { containerNameProblem, directoryPrefix, objectNameProblem } from "./names.js";
 import { StorageObject, StoragePrefix, type ObjectRef, type StorageObjectInit } from "./object.js";
 import { resolveRange, type ByteRange } from "./range.js";
 import { retryPolicy, withRetry, type RetryPolicy } from "./retry.js";
@@ -117,7 +119,7 @@ export abstract class StorageDriver {
 
   /** @throws ContainerDoesNotExistError, InvalidContainerNameError */
   async getContainer(name: string, options: CallOptions = {}): Promise<Container> {
-    assertValidContainerName(name, this.name);
+    this.assertContainerName(name);
     return this.idempotent("getContainer", { container: name }, options, (signal) =>
       this.doGetContainer(name, signal),
     );
@@ -125,7 +127,7 @@ export abstract class StorageDriver {
 
   /** @throws ContainerAlreadyExistsError, InvalidContainerNameError */
   async createContainer(name: string, options: CallOptions = {}): Promise<Container> {
-    assertValidContainerName(name, this.name);
+    this.assertContainerName(name);
     return this.once("createContainer", { container: name }, options, (signal) =>
       this.doCreateContainer(name, signal),
     );
@@ -173,8 +175,8 @@ export abstract class StorageDriver {
 
   /** @throws ContainerDoesNotExistError, ObjectDoesNotExistError, InvalidObjectNameError */
   async getObject(containerName: string, objectName: string, options: CallOptions = {}): Promise<StorageObject> {
-    assertValidContainerName(containerName, this.name);
-    assertValidObjectName(objectName, this.name);
+    this.assertContainerName(containerName);
+    this.assertObjectName(objectName);
     const context = { container: containerName, objectName };
 
     return this.idempotent("getObject", context, options, (signal) =>
@@ -294,7 +296,7 @@ export abstract class StorageDriver {
 
   /** Deletes the object. Deleting an object that is already gone succeeds. */
   async deleteObject(obj: ObjectRef, options: CallOptions = {}): Promise<void> {
-    assertValidObjectName(obj.name, this.name);
+    this.assertObjectName(obj.name);
     return this.idempotent("deleteObject", this.context("deleteObject", obj), options, (signal) =>
       this.doDeleteObject(obj.container, obj.name, signal),
     );
@@ -334,8 +336,8 @@ export abstract class StorageDriver {
     objectName: string,
     options: CopyOptions = {},
   ): Promise<StorageObject> {
-    assertValidObjectName(obj.name, this.name);
-    assertValidObjectName(objectName, this.name);
+    this.assertObjectName(obj.name);
+    this.assertObjectName(objectName);
     if (isSameObject(obj, destination, objectName) && !options.extra) return obj;
 
     if (!this.capabilities.serverSideCopy || destination.driver !== this) {
@@ -393,13 +395,50 @@ export abstract class StorageDriver {
     options: SignedUploadUrlOptions = {},
   ): Promise<string> {
     this.require("signedUploadUrls", "Signed upload URLs");
-    assertValidObjectName(objectName, this.name);
+    this.assertObjectName(objectName);
     const expiresIn = checkExpiry(options.expiresIn);
     const context = { container: container.name, objectName };
 
     return this.once("getSignedUploadUrl", context, options, () =>
       this.doGetSignedUploadUrl(container, objectName, expiresIn, options.contentType),
     );
+  }
+
+  // ---------------------------------------------------------------- names
+
+  /**
+   * Why this driver refuses an object name, or undefined when it accepts it: the portable
+   * rule of every driver, then the provider's own (such as a length limit).
+   */
+  objectNameProblem(name: string): string | undefined {
+    return objectNameProblem(name) ?? this.providerObjectNameProblem(name);
+  }
+
+  /** Why this driver refuses a container name, or undefined when it accepts it. */
+  containerNameProblem(name: string): string | undefined {
+    return containerNameProblem(name) ?? this.providerContainerNameProblem(name);
+  }
+
+  /** The provider's own object-name rule, on top of the portable one. */
+  protected providerObjectNameProblem(_name: string): string | undefined {
+    return undefined;
+  }
+
+  /** The provider's own container-name rule, on top of the portable one. */
+  protected providerContainerNameProblem(_name: string): string | undefined {
+    return undefined;
+  }
+
+  /** @throws InvalidObjectNameError */
+  protected assertObjectName(name: string): void {
+    const problem = this.objectNameProblem(name);
+    if (problem) throw new InvalidObjectNameError(String(name), problem, { driver: this.name });
+  }
+
+  /** @throws InvalidContainerNameError */
+  protected assertContainerName(name: string): void {
+    const problem = this.containerNameProblem(name);
+    if (problem) throw new InvalidContainerNameError(String(name), problem, { driver: this.name });
   }
 
   // ---------------------------------------------------------------- provider primitives
@@ -537,7 +576,7 @@ export abstract class StorageDriver {
     options: StreamOptions,
     verify: boolean,
   ): Promise<Readable> {
-    assertValidObjectName(obj.name, this.name);
+    this.assertObjectName(obj.name);
     const context = this.context(operation, obj);
     if (range && range.start === range.end) return emptyStream();
 
@@ -571,7 +610,7 @@ export abstract class StorageDriver {
   }
 
   private checkUpload(container: Container, objectName: string, options: UploadOptions): void {
-    assertValidObjectName(objectName, this.name);
+    this.assertObjectName(objectName);
     const conditional = options.ifMatch !== undefined || options.ifNoneMatch !== undefined;
     if (conditional) this.require("conditionalWrites", "Conditional writes");
     if (options.ifNoneMatch !== undefined && options.ifNoneMatch !== "*") {
