@@ -146,7 +146,8 @@ describe("test servers", function () {
     });
 
     it("rejects a presigned GET whose signature was tampered with", async function () {
-      await expectRejected(tamperSignature(presign(server(), "GET", path)), "SignatureDoesNotMatch");
+      const url = tamperSignature(presign(server(), "GET", path));
+      await expectRejected(url, "SignatureDoesNotMatch");
     });
 
     it("rejects a presigned GET whose path was changed after signing", async function () {
