@@ -288,13 +288,19 @@ function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
   });
 }
 
-/** Waits until a read stream has its response headers, so that a 404 rejects here. */
+/**
+ * Starts a read stream's request and waits for a successful response, so that a 404 rejects
+ * here (where retries and error mapping apply) rather than from the stream later. The Google
+ * library only sends the request once the stream is read; `read(0)` asks for that without
+ * consuming anything. A failed response is followed by the stream's error, which rejects.
+ */
 function responded(stream: Readable, signal?: AbortSignal): Promise<void> {
-  return abortable(
-    new Promise<void>((resolve, reject) => {
-      stream.once("response", () => resolve());
-      stream.once("error", reject);
-    }),
-    signal,
-  );
+  const ready = new Promise<void>((resolve, reject) => {
+    stream.on("response", (response: { statusCode?: number }) => {
+      if ((response.statusCode ?? 200) < 300) resolve();
+    });
+    stream.once("error", reject);
+  });
+  stream.read(0);
+  return abortable(ready, signal);
 }
