@@ -5,6 +5,7 @@ import {
   ContainerIsNotEmptyError,
   InvalidRangeError,
   ObjectDoesNotExistError,
+  ObjectHashMismatchError,
   PermissionDeniedError,
   PreconditionFailedError,
   ProviderError,
@@ -65,6 +66,8 @@ export function statusOf(failure: GoogleFailure): number | undefined {
 
 function fromStatus(status: number, detail: string, context: ErrorContext): StorageError {
   switch (status) {
+    case 400:
+      return badRequest(detail, context);
     case 401:
       return new AuthenticationError("Cloud Storage refused the credentials", context);
     case 403:
@@ -95,6 +98,19 @@ function notFound(detail: string, context: ErrorContext): StorageError {
     return new ContainerDoesNotExistError(container, context);
   }
   return new ObjectDoesNotExistError(context.objectName, context);
+}
+
+/**
+ * GCS refuses an upload whose declared MD5 or CRC32C differs from the bytes it received with
+ * 400 and a message quoting both (base64, reported here as hex); anything else of 400 is the provider's to explain.
+ */
+function badRequest(detail: string, context: ErrorContext): StorageError {
+  const mismatch = /"([^"]*)" doesn't match calculated [^"]*"([^"]*)"/.exec(detail);
+  if (!mismatch) return new ProviderError(`Cloud Storage answered 400: ${detail}`, context);
+
+  const [, declared, calculated] = mismatch;
+  const hex = (value: string) => Buffer.from(value, "base64").toString("hex");
+  return new ObjectHashMismatchError(context.objectName ?? "", hex(declared!), hex(calculated!), context);
 }
 
 function conflict(detail: string, context: ErrorContext): StorageError {

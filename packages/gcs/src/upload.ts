@@ -36,20 +36,40 @@ export interface UploadPlan {
  */
 export async function uploadToGcs(file: File, request: UploadRequest, plan: UploadPlan): Promise<FileMetadata> {
   const options = writeOptions(request);
-  const checked = new CheckedBody(request.size, request.objectName);
+  const checked = attach(request.body, new CheckedBody(request.size, request.objectName));
 
-  const simple = request.size !== undefined && request.size <= plan.resumableThreshold;
-  if (simple) {
-    await sendInOneRequest(file, request, checked, options);
-  } else {
-    plan.logger.debug("uploading resumably", { objectName: request.objectName, chunkSize: plan.chunkSize });
-    const stream = file.createWriteStream({ ...options, resumable: true, chunkSize: plan.chunkSize });
-    await pipeline(request.body, checked, stream, { signal: request.signal });
+  try {
+    const simple = request.size !== undefined && request.size <= plan.resumableThreshold;
+    if (simple) {
+      await sendInOneRequest(file, request, checked, options);
+    } else {
+      plan.logger.debug("uploading resumably", { objectName: request.objectName, chunkSize: plan.chunkSize });
+      const stream = file.createWriteStream({ ...options, resumable: true, chunkSize: plan.chunkSize });
+      await pipeline(checked, stream, { signal: request.signal });
+    }
+  } catch (error) {
+    releaseLater(request.body);
+    throw error;
   }
 
   const resource = file.metadata;
   await verifyCrc32c(file, resource, checked.crc32c(), plan.logger);
   return resource;
+}
+
+/**
+ * Pipes the body into `checked` without letting a failure downstream (a refused request, an
+ * abort) destroy the body with that failure: Stowage reads an error of the body as the
+ * source's, and would report the wrong cause. A failing body still fails `checked`.
+ */
+function attach(body: Readable, checked: CheckedBody): CheckedBody {
+  body.once("error", (error) => checked.destroy(error));
+  return body.pipe(checked);
+}
+
+/** Releases the caller's source (a file handle, a socket) once the failure is reported. */
+function releaseLater(body: Readable): void {
+  setImmediate(() => body.destroy());
 }
 
 async function sendInOneRequest(
@@ -58,7 +78,7 @@ async function sendInOneRequest(
   checked: CheckedBody,
   options: CreateWriteStreamOptions,
 ): Promise<void> {
-  const bytes = await readWhole(request.body, checked, request.signal);
+  const bytes = await readWhole(checked, request.signal);
   const metadata = { ...options.metadata, md5Hash: md5Base64(bytes), crc32c: checked.crc32c() };
   const stream = file.createWriteStream({ ...options, metadata, resumable: false });
 
@@ -106,12 +126,12 @@ export function predefinedAclOf(acl: string): PredefinedAcl {
   return known;
 }
 
-async function readWhole(body: Readable, checked: CheckedBody, signal?: AbortSignal): Promise<Buffer> {
+async function readWhole(checked: CheckedBody, signal?: AbortSignal): Promise<Buffer> {
   const chunks: Buffer[] = [];
   const collect = async (source: AsyncIterable<Buffer>) => {
     for await (const chunk of source) chunks.push(chunk);
   };
-  await pipeline(body, checked, collect, { signal });
+  await pipeline(checked, collect, { signal });
   return Buffer.concat(chunks);
 }
 
