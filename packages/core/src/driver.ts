@@ -709,10 +709,10 @@ interface Metered {
  * source's own error is kept so that it can be reported as the cause.
  */
 function meter(source: Readable, size: number | undefined, onProgress?: UploadOptions["onProgress"]): Metered {
-  const hasher = new HashingStream("md5");
+  const report = onProgress ? (bytes: number) => onProgress({ bytes, total: size }) : undefined;
+  const hasher = new HashingStream("md5", report);
   const sourceError: { value?: unknown } = {};
 
-  if (onProgress) hasher.on("data", () => onProgress({ bytes: hasher.bytes, total: size }));
   pipeline(source, hasher, (error) => {
     if (error) sourceError.value ??= error;
   });

@@ -52,7 +52,15 @@ export class HashingStream extends Transform {
   private digestValue?: string;
   bytes = 0;
 
-  constructor(algorithm = "md5") {
+  /**
+   * `onBytes` is told the running byte count as chunks pass. It is the way to watch
+   * progress: a "data" listener would switch the stream to flowing mode and hand chunks to
+   * nobody while its consumer is not reading yet.
+   */
+  constructor(
+    algorithm = "md5",
+    private readonly onBytes?: (bytes: number) => void,
+  ) {
     super();
     this.hash = createHash(algorithm);
   }
@@ -60,6 +68,7 @@ export class HashingStream extends Transform {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     this.bytes += chunk.length;
     this.hash.update(chunk);
+    this.onBytes?.(this.bytes);
     done(null, chunk);
   }
 
