@@ -4,6 +4,7 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
+  DeleteObjectCommand,
   UploadPartCommand,
   type CompletedPart,
 } from "@aws-sdk/client-s3";
@@ -43,13 +44,17 @@ export async function sendMultipart(
   });
   const job: Job = { deps, request, uploadId: created.UploadId!, partSize, digests: [] };
 
+  let outcome: UploadOutcome;
   try {
     const parts = await sendParts(job, reader);
-    return await complete(job, parts, reader.bytesRead);
+    outcome = await complete(job, parts, reader.bytesRead);
   } catch (error) {
     await abort(job);
     throw error;
   }
+
+  if (request.verifyHash && !outcome.encrypted) await checkCompositeEtag(job, outcome.etag);
+  return outcome;
 }
 
 /** Reads and sends the parts, `queueSize` at a time. */
@@ -125,7 +130,20 @@ async function sendPart(job: Job, number: number, data: Buffer, signal: AbortSig
     ContentMD5: request.verifyHash ? job.digests[number - 1]!.toString("base64") : undefined,
   });
   const answer = await deps.retrying("uploadPart", signal, () => deps.client.send(command, { abortSignal: signal }));
+  if (request.verifyHash && !isEncryptedEtag(answer)) checkPartEtag(job, number, unquote(answer.ETag));
   return { PartNumber: number, ETag: answer.ETag };
+}
+
+/**
+ * A part's ETag is the MD5 of the bytes the server stored. A server that ignores
+ * Content-MD5 is caught here, before the upload is completed, so nothing is written.
+ */
+function checkPartEtag(job: Job, number: number, etag: string): void {
+  const sent = job.digests[number - 1]!.toString("hex");
+  if (etag.toLowerCase() === sent) return;
+  throw new ObjectHashMismatchError(`${job.request.objectName} (part ${number})`, sent, etag, {
+    container: job.request.container.name,
+  });
 }
 
 async function complete(job: Job, parts: CompletedPart[], size: number): Promise<UploadOutcome> {
@@ -140,24 +158,23 @@ async function complete(job: Job, parts: CompletedPart[], size: number): Promise
   });
 
   const answer = await deps.client.send(command, { abortSignal: request.signal });
-  const outcome = { etag: unquote(answer.ETag), size, encrypted: isEncryptedEtag(answer) };
-  if (request.verifyHash && !outcome.encrypted) checkCompositeEtag(job, outcome.etag);
-  return outcome;
+  return { etag: unquote(answer.ETag), size, encrypted: isEncryptedEtag(answer) };
 }
 
 /**
  * A multipart ETag is the MD5 of the parts' binary MD5s, a dash and the part count. With
  * verifyHash it is recomputed from the bytes sent: a mismatch means the object stored is
- * not what was sent. The object is left for the caller to see; the error says so.
+ * not what was sent, so it is deleted, as a single-part upload that fails its check is.
  */
-function checkCompositeEtag(job: Job, etag: string): void {
+async function checkCompositeEtag(job: Job, etag: string): Promise<void> {
   const composite = createHash("md5").update(Buffer.concat(job.digests)).digest("hex");
   const expected = `${composite}-${job.digests.length}`;
-  if (etag !== expected) {
-    throw new ObjectHashMismatchError(job.request.objectName, expected, etag, {
-      container: job.request.container.name,
-    });
-  }
+  if (etag.toLowerCase() === expected) return;
+
+  const { request, deps } = job;
+  const remove = new DeleteObjectCommand({ Bucket: request.container.name, Key: request.objectName });
+  await deps.client.send(remove).catch(() => undefined);
+  throw new ObjectHashMismatchError(request.objectName, expected, etag, { container: request.container.name });
 }
 
 /**
