@@ -91,9 +91,12 @@ async function sendParts(job: Job, reader: PartReader): Promise<CompletedPart[]>
     if (failure) throw failure;
     return parts;
   } catch (error) {
+    // The first failure is the cause; aborting the parts still in flight makes them fail
+    // with abort errors that must not replace it.
+    const cause = failure ?? error;
     stop.abort();
     await Promise.all(inFlight);
-    throw failure ?? error;
+    throw cause;
   }
 }
 

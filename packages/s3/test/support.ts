@@ -4,6 +4,7 @@
 import { randomBytes } from "node:crypto";
 
 import { ListMultipartUploadsCommand, S3Client } from "@aws-sdk/client-s3";
+import { expect } from "chai";
 import type { Container } from "@stowage/core";
 
 import { startServer, type TestServer } from "../../../test/support/servers.js";
@@ -84,3 +85,14 @@ export async function readAll(stream: AsyncIterable<Uint8Array>): Promise<Buffer
 }
 
 export const MiB = 1024 * 1024;
+
+/** Awaits a promise that must reject with `type`; resolves the error. */
+export async function expectRejection(promise: Promise<unknown>, type: abstract new (...args: never[]) => Error) {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).to.be.instanceOf(type);
+    return error;
+  }
+  expect.fail(`expected a ${type.name}`);
+}

@@ -9,7 +9,7 @@ import {
   type Container,
 } from "@stowage/core";
 
-import { MiB, S3_KINDS, bytes, openUploads, readAll, useS3Server } from "./support.js";
+import { MiB, S3_KINDS, bytes, expectRejection, openUploads, readAll, useS3Server } from "./support.js";
 
 const md5 = (data: Uint8Array) => createHash("md5").update(data).digest("hex");
 
@@ -176,14 +176,4 @@ function corruptBodies(client: import("@aws-sdk/client-s3").S3Client): void {
     },
     { step: "build", name: "corruptBodiesForTest" },
   );
-}
-
-export async function expectRejection(promise: Promise<unknown>, type: abstract new (...args: never[]) => Error) {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(type);
-    return error;
-  }
-  expect.fail(`expected a ${type.name}`);
 }
