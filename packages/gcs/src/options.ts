@@ -122,7 +122,10 @@ function readKeyFile(path: string): KeyFile {
   } catch (error) {
     throw new InvalidArgumentError(`Cannot read the key file "${path}"`, { cause: error });
   }
-  if (isPem(text)) return { credentials: { client_email: "", private_key: text } };
+  if (!text.trimStart().startsWith("{")) {
+    if (isPem(text)) return { credentials: { client_email: "", private_key: text } };
+    throw new InvalidArgumentError(`"${path}" is neither a PEM key nor a JSON key file`);
+  }
 
   try {
     const json = JSON.parse(text) as { client_email?: string; private_key?: string; project_id?: string };
