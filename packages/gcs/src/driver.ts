@@ -192,7 +192,7 @@ export class GoogleStorageDriver extends StorageDriver {
       const resource = (response as { resource?: FileMetadata }).resource ?? copy.metadata;
       return this.toObject(destination, objectName, resource);
     } catch (error) {
-      throw await this.explainNotFound(error, obj.container.name);
+      throw await this.explainNotFound(error, obj.container.name, destination.name);
     }
   }
 
@@ -247,9 +247,12 @@ export class GoogleStorageDriver extends StorageDriver {
    * GCS answers 404 alike for a missing object and a missing bucket, and emulators do not say
    * which; asking whether the bucket exists tells them apart.
    */
-  private async explainNotFound(error: unknown, bucket: string): Promise<unknown> {
+  private async explainNotFound(error: unknown, ...buckets: string[]): Promise<unknown> {
     if (statusOf((error ?? {}) as object) !== 404) return error;
-    return (await this.bucketExists(bucket)) ? error : new ContainerDoesNotExistError(bucket);
+    for (const bucket of new Set(buckets)) {
+      if (!(await this.bucketExists(bucket))) return new ContainerDoesNotExistError(bucket);
+    }
+    return error;
   }
 
   private async bucketExists(bucket: string): Promise<boolean> {

@@ -68,6 +68,19 @@ describe("GoogleStorageDriver errors (fake-gcs-server)", function () {
     expect(await rejection(obj.asStream())).to.be.instanceOf(ObjectDoesNotExistError);
   });
 
+  it("copying to a missing bucket or from a missing object names what is missing", async function () {
+    const container = await gcs.container();
+    const obj = await container.uploadObjectViaStream("x", "copy-source.txt");
+    const missing = new Container(uniqueBucketName(), {}, container.driver);
+
+    const toMissingBucket = await rejection(obj.copyTo(missing, "copy.txt"));
+    expect(toMissingBucket).to.be.instanceOf(ContainerDoesNotExistError);
+    expect(toMissingBucket).to.include({ container: missing.name });
+
+    await obj.delete();
+    expect(await rejection(obj.copyTo(container, "copy.txt"))).to.be.instanceOf(ObjectDoesNotExistError);
+  });
+
   it("409 on create: ContainerAlreadyExistsError", async function () {
     const container = await gcs.container();
     const error = await rejection(gcs.driver().createContainer(container.name));

@@ -1,6 +1,7 @@
 // Uploads on fake-gcs-server: one request or resumable chunks, bounded memory, checksums,
 // and failed or aborted uploads that must leave no object and an old one intact.
 import { createHash } from "node:crypto";
+import { Readable } from "node:stream";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 
@@ -136,7 +137,24 @@ describe("GoogleStorageDriver uploads (fake-gcs-server)", function () {
     });
   }
 
-  it("leaves no object when a resumable upload is aborted part-way", async function () {
+  it("keeps the old object when the source is destroyed without an error (C05)", async function () {
+    const old = Buffer.alloc(MiB, 2);
+    await container.uploadObjectViaStream(old, "destroyed.bin");
+    const source = Readable.from(generated(3 * MiB));
+    let sent = 0;
+    source.on("data", (chunk: Buffer) => {
+      sent += chunk.length;
+      if (sent >= 2 * MiB) source.destroy();
+    });
+
+    const error = await container.uploadObjectViaStream(source, "destroyed.bin").catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(UploadSourceError);
+    expect((await bodyOf(container, "destroyed.bin")).equals(old)).to.equal(true);
+  });
+
+  it("leaves no new object, and the old one intact, when a resumable upload is aborted", async function () {
+    const old = Buffer.alloc(MiB, 4);
+    await container.uploadObjectViaStream(old, "aborted.bin");
     const controller = new AbortController();
     async function* abortsAfterTwoChunks(): AsyncGenerator<Buffer> {
       let sent = 0;
@@ -151,7 +169,7 @@ describe("GoogleStorageDriver uploads (fake-gcs-server)", function () {
       .uploadObjectViaStream(abortsAfterTwoChunks(), "aborted.bin", { signal: controller.signal })
       .catch((e: unknown) => e);
     expect(error).to.be.instanceOf(OperationAbortedError);
-    expect(await container.objectExists("aborted.bin")).to.equal(false);
+    expect((await bodyOf(container, "aborted.bin")).equals(old)).to.equal(true);
   });
 
   it("refuses a body whose length differs from the declared size, storing nothing", async function () {
