@@ -10,6 +10,7 @@ import {
   NotSupportedError,
   ObjectDoesNotExistError,
   ObjectHashMismatchError,
+  ObjectNameConflictError,
   PermissionDeniedError,
   PreconditionFailedError,
   ProviderError,
@@ -80,6 +81,10 @@ const BY_CODE = new Map<string, Mapper>([
   ["AccessControlListNotSupported", (c) => new NotSupportedError("ACLs on this bucket", c)],
   ["NotImplemented", (c) => new NotSupportedError("This operation on this server", c)],
   ["NoSuchUpload", (c) => new ProviderError(uploadGoneMessage(), c)],
+  // Servers that keep keys as file paths (versitygw's posix backend) cannot hold `a` next
+  // to `a/b`.
+  ["ObjectParentIsFile", (c) => new ObjectNameConflictError(c.objectName ?? "", parentOf(c.objectName), c)],
+  ["ExistingObjectIsDirectory", (c) => new ObjectNameConflictError(c.objectName ?? "", `${c.objectName}/`, c)],
   ...AUTH_CODES.map((code): [string, Mapper] => [code, (c, s) => authError(c, s)]),
   ...TRANSIENT_CODES.map((code): [string, Mapper] => [code, (c, s) => transient(c, s)]),
 ]);
@@ -154,6 +159,12 @@ function preconditionMessage(context: ErrorContext): string {
 
 function conflictMessage(context: ErrorContext): string {
   return `${preconditionMessage(context)}: a concurrent conditional write won`;
+}
+
+/** The parent "directory" of a key, which some ancestor object stands in the way of. */
+function parentOf(objectName = ""): string {
+  const slash = objectName.lastIndexOf("/");
+  return slash > 0 ? objectName.slice(0, slash) : objectName;
 }
 
 function uploadGoneMessage(): string {
