@@ -19,10 +19,10 @@ import {
 
 import { listPage, mergeByName } from "./listing.js";
 import { mapGcsError, statusOf } from "./map-error.js";
-import { copyBody, fromGcsMetadata } from "./metadata.js";
+import { copyBody, fromGcsMetadata, predefinedAclOf } from "./metadata.js";
 import { gcsBucketNameProblem, gcsObjectNameProblem } from "./names.js";
 import { resolveOptions, type GoogleStorageDriverOptions } from "./options.js";
-import { predefinedAclOf, uploadToGcs, type UploadPlan } from "./upload.js";
+import { uploadToGcs, type UploadPlan } from "./upload.js";
 import { publicContainerUrl, publicObjectUrl, signedUrl } from "./urls.js";
 
 /** Buckets fetched per request when listing containers. */
@@ -33,7 +33,8 @@ const BUCKET_PAGE = 1_000;
  *
  * ```ts
  * new GoogleStorageDriver("sa@project.iam.gserviceaccount.com", privateKeyPem, { projectId });
- * new GoogleStorageDriver(undefined, undefined, { projectId });      // application default credentials
+ * // application default credentials:
+ * new GoogleStorageDriver(undefined, undefined, { projectId });
  * new GoogleStorageDriver(undefined, undefined, { projectId, endpoint: "http://127.0.0.1:4443" });
  * ```
  *
@@ -58,9 +59,15 @@ export class GoogleStorageDriver extends StorageDriver {
     const resolved = resolveOptions(key, secret, options);
 
     this.storage = new Storage(resolved.storage);
-    this.plan = { chunkSize: resolved.chunkSize, resumableThreshold: resolved.resumableThreshold, logger: this.logger };
+    this.plan = {
+      chunkSize: resolved.chunkSize,
+      resumableThreshold: resolved.resumableThreshold,
+      logger: this.logger,
+    };
     this.cdnBaseUrl = resolved.cdnBaseUrl;
-    this.capabilities = capabilitiesOf(resolved.credentials !== undefined || options.endpoint === undefined);
+    // Without a key, signing asks Google's IAM API, which an emulator does not have.
+    const canSign = resolved.credentials !== undefined || options.endpoint === undefined;
+    this.capabilities = capabilitiesOf(canSign);
   }
 
   // ---------------------------------------------------------------- names
@@ -125,7 +132,11 @@ export class GoogleStorageDriver extends StorageDriver {
 
   // ---------------------------------------------------------------- objects
 
-  protected async doGetObject(container: Container, objectName: string, signal?: AbortSignal): Promise<StorageObject> {
+  protected async doGetObject(
+    container: Container,
+    objectName: string,
+    signal?: AbortSignal,
+  ): Promise<StorageObject> {
     const file = this.file(container.name, objectName);
     try {
       const [resource] = await abortable(file.getMetadata(), signal);
@@ -158,7 +169,8 @@ export class GoogleStorageDriver extends StorageDriver {
 
     try {
       await responded(stream, request.signal);
-      request.signal?.addEventListener("abort", () => stream.destroy(request.signal?.reason), { once: true });
+      const abort = () => stream.destroy(request.signal?.reason);
+      request.signal?.addEventListener("abort", abort, { once: true });
       return stream;
     } catch (error) {
       stream.destroy();
@@ -166,12 +178,17 @@ export class GoogleStorageDriver extends StorageDriver {
     }
   }
 
-  protected async doDeleteObject(container: Container, objectName: string, signal?: AbortSignal): Promise<void> {
+  protected async doDeleteObject(
+    container: Container,
+    objectName: string,
+    signal?: AbortSignal,
+  ): Promise<void> {
     try {
       await abortable(this.file(container.name, objectName).delete(), signal);
     } catch (error) {
       if (statusOf(error as object) !== 404) throw error;
-      if (!(await this.bucketExists(container.name))) throw new ContainerDoesNotExistError(container.name);
+      const bucketExists = await this.bucketExists(container.name);
+      if (!bucketExists) throw new ContainerDoesNotExistError(container.name);
     }
   }
 

@@ -37,7 +37,9 @@ export function* mergeByName(
   let i = 0;
   let j = 0;
   while (i < objects.length || j < prefixes.length) {
-    const takeObject = j >= prefixes.length || (i < objects.length && byteOrder(objects[i]!.name, prefixes[j]!.name) < 0);
+    const object = objects[i];
+    const prefix = prefixes[j];
+    const takeObject = !prefix || (object !== undefined && byteOrder(object.name, prefix.name) < 0);
     yield takeObject ? objects[i++]! : prefixes[j++]!;
   }
 }

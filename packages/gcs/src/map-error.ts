@@ -102,7 +102,8 @@ function notFound(detail: string, context: ErrorContext): StorageError {
 
 /**
  * GCS refuses an upload whose declared MD5 or CRC32C differs from the bytes it received with
- * 400 and a message quoting both (base64, reported here as hex); anything else of 400 is the provider's to explain.
+ * 400 and a message quoting both (base64, reported here as hex). Any other 400 is the
+ * provider's to explain.
  */
 function badRequest(detail: string, context: ErrorContext): StorageError {
   const mismatch = /"([^"]*)" doesn't match calculated [^"]*"([^"]*)"/.exec(detail);
@@ -110,13 +111,18 @@ function badRequest(detail: string, context: ErrorContext): StorageError {
 
   const [, declared, calculated] = mismatch;
   const hex = (value: string) => Buffer.from(value, "base64").toString("hex");
-  return new ObjectHashMismatchError(context.objectName ?? "", hex(declared!), hex(calculated!), context);
+  const objectName = context.objectName ?? "";
+  return new ObjectHashMismatchError(objectName, hex(declared!), hex(calculated!), context);
 }
 
 function conflict(detail: string, context: ErrorContext): StorageError {
   const container = context.container ?? "";
-  if (context.operation === "createContainer") return new ContainerAlreadyExistsError(container, context);
-  if (context.operation === "deleteContainer") return new ContainerIsNotEmptyError(container, context);
+  if (context.operation === "createContainer") {
+    return new ContainerAlreadyExistsError(container, context);
+  }
+  if (context.operation === "deleteContainer") {
+    return new ContainerIsNotEmptyError(container, context);
+  }
   return new ProviderError(`Cloud Storage answered 409: ${detail}`, context);
 }
 
@@ -128,5 +134,6 @@ function preconditionFailed(context: ErrorContext): StorageError {
   if (context.operation === "deleteContainer") {
     return new ContainerIsNotEmptyError(context.container ?? "", context);
   }
-  return new PreconditionFailedError("The object's generation did not match the condition", context);
+  const message = "The object's generation did not match the condition";
+  return new PreconditionFailedError(message, context);
 }

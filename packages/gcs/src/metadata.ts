@@ -1,4 +1,4 @@
-import type { CopyOptions, FileMetadata } from "@google-cloud/storage";
+import type { CopyOptions, FileMetadata, PredefinedAcl } from "@google-cloud/storage";
 import {
   DEFAULT_CONTENT_TYPE,
   InvalidArgumentError,
@@ -68,9 +68,34 @@ export function fromGcsMetadata(name: string, resource: FileMetadata): StorageOb
  */
 export function generationOf(version: string): string {
   if (!/^\d+$/.test(version)) {
-    throw new InvalidArgumentError(`ifMatch takes an object's extra.version (a generation), got "${version}"`);
+    throw new InvalidArgumentError(
+      `ifMatch takes an object's extra.version (a generation), got "${version}"`,
+    );
   }
   return version;
+}
+
+const ACLS: Record<string, PredefinedAcl> = {
+  private: "private",
+  "public-read": "publicRead",
+  "authenticated-read": "authenticatedRead",
+  "bucket-owner-read": "bucketOwnerRead",
+  "bucket-owner-full-control": "bucketOwnerFullControl",
+  "project-private": "projectPrivate",
+};
+
+/**
+ * GCS's predefined ACL for a canned ACL name, in S3's spelling (as Libcloud takes them) or
+ * GCS's own. Buckets with uniform bucket-level access refuse every ACL.
+ * @throws InvalidArgumentError
+ */
+export function predefinedAclOf(acl: string): PredefinedAcl {
+  const known = ACLS[acl] ?? Object.values(ACLS).find((value) => value === acl);
+  if (!known) {
+    const known = Object.keys(ACLS).join(", ");
+    throw new InvalidArgumentError(`Unknown ACL "${acl}"; Cloud Storage takes ${known}`);
+  }
+  return known;
 }
 
 /**

@@ -14,7 +14,10 @@ export function gcsObjectNameProblem(name: string): string | undefined {
 
   const bytes = Buffer.byteLength(name, "utf8");
   if (bytes > MAX_OBJECT_NAME_BYTES) {
-    return `Cloud Storage object names are at most ${MAX_OBJECT_NAME_BYTES} bytes of UTF-8 (this one is ${bytes})`;
+    return (
+      `Cloud Storage object names are at most ${MAX_OBJECT_NAME_BYTES} bytes of UTF-8 ` +
+      `(this one is ${bytes})`
+    );
   }
   if (name.startsWith(ACME_PREFIX)) {
     return `Cloud Storage forbids object names starting with "${ACME_PREFIX}"`;

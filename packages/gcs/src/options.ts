@@ -6,11 +6,14 @@ import { InvalidArgumentError, type StorageDriverOptions } from "@stowage/core";
 /** Resumable uploads send their bytes in chunks that are multiples of 256 KiB (GCS's rule). */
 export const CHUNK_QUANTUM = 256 * 1024;
 
-/** Bytes per resumable-upload chunk when the caller gives none; also the memory one upload holds. */
+/** Bytes per resumable-upload chunk by default: also about the memory one upload holds. */
 export const DEFAULT_CHUNK_SIZE = 8 * 1024 * 1024;
 
 /** Objects of a known size up to this many bytes go in one request; larger ones resumably. */
 export const DEFAULT_RESUMABLE_THRESHOLD = 5 * 1024 * 1024;
+
+/** Where GCS serves public objects. */
+const GOOGLE_PUBLIC_BASE = "https://storage.googleapis.com";
 
 /** Options of GoogleStorageDriver, beyond Libcloud's (key, secret). */
 export interface GoogleStorageDriverOptions extends StorageDriverOptions {
@@ -77,7 +80,7 @@ export function resolveOptions(
     credentials,
     chunkSize: chunkSizeOf(options.chunkSize),
     resumableThreshold: thresholdOf(options.resumableThreshold),
-    cdnBaseUrl: trimSlash(options.cdnBaseUrl ?? options.endpoint ?? "https://storage.googleapis.com"),
+    cdnBaseUrl: trimSlash(options.cdnBaseUrl ?? options.endpoint ?? GOOGLE_PUBLIC_BASE),
   };
 }
 
@@ -104,7 +107,8 @@ function credentialsOf(
   if (fromFile?.credentials.client_email) return fromFile.credentials;
   if (key === undefined && privateKey === undefined) return undefined;
   if (!key || !privateKey) {
-    throw new InvalidArgumentError("A service account needs both its email (key) and its private key");
+    const message = "A service account needs both its email (key) and its private key";
+    throw new InvalidArgumentError(message);
   }
   return { client_email: key, private_key: privateKey };
 }
@@ -128,11 +132,15 @@ function readKeyFile(path: string): KeyFile {
   }
 
   try {
-    const json = JSON.parse(text) as { client_email?: string; private_key?: string; project_id?: string };
-    const credentials = { client_email: json.client_email ?? "", private_key: json.private_key ?? "" };
+    const json = JSON.parse(text) as Partial<Credentials> & { project_id?: string };
+    const credentials = {
+      client_email: json.client_email ?? "",
+      private_key: json.private_key ?? "",
+    };
     return { credentials, projectId: json.project_id };
   } catch (error) {
-    throw new InvalidArgumentError(`"${path}" is neither a PEM key nor a JSON key file`, { cause: error });
+    const message = `"${path}" is neither a PEM key nor a JSON key file`;
+    throw new InvalidArgumentError(message, { cause: error });
   }
 }
 
@@ -142,14 +150,16 @@ function isPem(text: string): boolean {
 
 function chunkSizeOf(chunkSize = DEFAULT_CHUNK_SIZE): number {
   if (!Number.isSafeInteger(chunkSize) || chunkSize <= 0 || chunkSize % CHUNK_QUANTUM !== 0) {
-    throw new InvalidArgumentError(`chunkSize must be a positive multiple of 256 KiB, got ${chunkSize}`);
+    const message = `chunkSize must be a positive multiple of 256 KiB, got ${chunkSize}`;
+    throw new InvalidArgumentError(message);
   }
   return chunkSize;
 }
 
 function thresholdOf(threshold = DEFAULT_RESUMABLE_THRESHOLD): number {
   if (!Number.isSafeInteger(threshold) || threshold < 0) {
-    throw new InvalidArgumentError(`resumableThreshold must be a non-negative integer, got ${threshold}`);
+    const message = `resumableThreshold must be a non-negative integer, got ${threshold}`;
+    throw new InvalidArgumentError(message);
   }
   return threshold;
 }

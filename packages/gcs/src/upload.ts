@@ -7,7 +7,6 @@ import {
   type CreateWriteStreamOptions,
   type File,
   type FileMetadata,
-  type PredefinedAcl,
 } from "@google-cloud/storage";
 import {
   InvalidArgumentError,
@@ -16,7 +15,7 @@ import {
   type UploadRequest,
 } from "@stowage/core";
 
-import { base64ToHex, generationOf, toGcsMetadata } from "./metadata.js";
+import { base64ToHex, generationOf, predefinedAclOf, toGcsMetadata } from "./metadata.js";
 
 /** How a driver sends bytes: in one request up to the threshold, else in resumable chunks. */
 export interface UploadPlan {
@@ -34,7 +33,11 @@ export interface UploadPlan {
  * object and an object it would replace intact. The CRC32C GCS reports is then checked.
  * @throws ObjectHashMismatchError, InvalidArgumentError (the body's length differs from `size`)
  */
-export async function uploadToGcs(file: File, request: UploadRequest, plan: UploadPlan): Promise<FileMetadata> {
+export async function uploadToGcs(
+  file: File,
+  request: UploadRequest,
+  plan: UploadPlan,
+): Promise<FileMetadata> {
   const options = writeOptions(request);
   const checked = attach(request.body, new CheckedBody(request.size, request.objectName));
 
@@ -43,8 +46,9 @@ export async function uploadToGcs(file: File, request: UploadRequest, plan: Uplo
     if (simple) {
       await sendInOneRequest(file, request, checked, options);
     } else {
-      plan.logger.debug("uploading resumably", { objectName: request.objectName, chunkSize: plan.chunkSize });
-      const stream = file.createWriteStream({ ...options, resumable: true, chunkSize: plan.chunkSize });
+      const { chunkSize } = plan;
+      plan.logger.debug("uploading resumably", { objectName: request.objectName, chunkSize });
+      const stream = file.createWriteStream({ ...options, resumable: true, chunkSize });
       await pipeline(checked, stream, { signal: request.signal });
     }
   } catch (error) {
@@ -104,28 +108,6 @@ function preconditionsOf(request: UploadRequest): CreateWriteStreamOptions["prec
   return undefined;
 }
 
-const ACLS: Record<string, PredefinedAcl> = {
-  private: "private",
-  "public-read": "publicRead",
-  "authenticated-read": "authenticatedRead",
-  "bucket-owner-read": "bucketOwnerRead",
-  "bucket-owner-full-control": "bucketOwnerFullControl",
-  "project-private": "projectPrivate",
-};
-
-/**
- * GCS's predefined ACL for a canned ACL name, in S3's spelling (as Libcloud takes them) or
- * GCS's own. Buckets with uniform bucket-level access refuse every ACL.
- * @throws InvalidArgumentError
- */
-export function predefinedAclOf(acl: string): PredefinedAcl {
-  const known = ACLS[acl] ?? Object.values(ACLS).find((value) => value === acl);
-  if (!known) {
-    throw new InvalidArgumentError(`Unknown ACL "${acl}"; Cloud Storage takes ${Object.keys(ACLS).join(", ")}`);
-  }
-  return known;
-}
-
 async function readWhole(checked: CheckedBody, signal?: AbortSignal): Promise<Buffer> {
   const chunks: Buffer[] = [];
   const collect = async (source: AsyncIterable<Buffer>) => {
@@ -143,9 +125,15 @@ function md5Base64(bytes: Buffer): string {
  * Compares the CRC32C of the bytes sent with the one GCS computed. On a mismatch the stored
  * object is deleted, but only that generation of it, so a later writer's object survives.
  */
-async function verifyCrc32c(file: File, resource: FileMetadata, sent: string, logger: Logger): Promise<void> {
+async function verifyCrc32c(
+  file: File,
+  resource: FileMetadata,
+  sent: string,
+  logger: Logger,
+): Promise<void> {
   if (!resource.crc32c) {
-    logger.warn("the server reported no CRC32C; the upload was not verified", { objectName: file.name });
+    const objectName = file.name;
+    logger.warn("the server reported no CRC32C; the upload was not verified", { objectName });
     return;
   }
   if (resource.crc32c === sent) return;
@@ -191,8 +179,7 @@ class CheckedBody extends Transform {
 
   private lengthError(): InvalidArgumentError {
     const what = this.bytes > this.size! ? "more" : "fewer";
-    return new InvalidArgumentError(`The source yielded ${what} bytes than the declared size ${this.size}`, {
-      objectName: this.objectName,
-    });
+    const message = `The source yielded ${what} bytes than the declared size ${this.size}`;
+    return new InvalidArgumentError(message, { objectName: this.objectName });
   }
 }

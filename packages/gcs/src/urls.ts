@@ -9,7 +9,8 @@ export const MAX_SIGNED_URL_SECONDS = 7 * 24 * 3600;
  * ones is escaped: `encodeURIComponent` leaves `!'()*` alone, which some proxies rewrite.
  */
 export function encodeSegment(segment: string): string {
-  return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const hex = (c: string) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`;
+  return encodeURIComponent(segment).replace(/[!'()*]/g, hex);
 }
 
 /**
@@ -17,7 +18,8 @@ export function encodeSegment(segment: string): string {
  * slashes stay path separators and every other character is escaped exactly once.
  */
 export function publicObjectUrl(base: string, bucket: string, objectName: string): string {
-  return `${publicContainerUrl(base, bucket)}/${objectName.split("/").map(encodeSegment).join("/")}`;
+  const path = objectName.split("/").map(encodeSegment).join("/");
+  return `${publicContainerUrl(base, bucket)}/${path}`;
 }
 
 /** `base/bucket`. */
@@ -38,7 +40,8 @@ export async function signedUrl(
   contentType?: string,
 ): Promise<string> {
   if (expiresIn > MAX_SIGNED_URL_SECONDS) {
-    throw new InvalidArgumentError(`Signed URLs live at most ${MAX_SIGNED_URL_SECONDS} seconds, got ${expiresIn}`);
+    const message = `Signed URLs live at most ${MAX_SIGNED_URL_SECONDS} seconds, got ${expiresIn}`;
+    throw new InvalidArgumentError(message);
   }
   const [url] = await file.getSignedUrl({
     version: "v4",

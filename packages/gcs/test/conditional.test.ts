@@ -32,19 +32,22 @@ describe("GoogleStorageDriver conditional writes (fake-gcs-server)", function ()
   });
 
   it("creates only when absent on the resumable path too", async function () {
-    await container.uploadObjectViaStream(generated(2 * MiB), "create-only.bin", { ifNoneMatch: "*" });
-    const before = await container.getObject("create-only.bin");
+    const name = "create-only.bin";
+    await container.uploadObjectViaStream(generated(2 * MiB), name, { ifNoneMatch: "*" });
+    const before = await container.getObject(name);
     const error = await container
-      .uploadObjectViaStream(generated(2 * MiB, 64 * 1024, 1), "create-only.bin", { ifNoneMatch: "*" })
+      .uploadObjectViaStream(generated(2 * MiB, 64 * 1024, 1), name, { ifNoneMatch: "*" })
       .catch((e: unknown) => e);
 
     expect(error).to.be.instanceOf(PreconditionFailedError);
-    expect((await container.getObject("create-only.bin")).extra.version).to.equal(before.extra.version);
+    expect((await container.getObject(name)).extra.version).to.equal(before.extra.version);
   });
 
   it("replaces only the generation given with ifMatch", async function () {
     const first = await container.uploadObjectViaStream("v1", "versioned.txt");
-    const second = await container.uploadObjectViaStream("v2", "versioned.txt", { ifMatch: first.extra.version });
+    const second = await container.uploadObjectViaStream("v2", "versioned.txt", {
+      ifMatch: first.extra.version,
+    });
     expect(second.extra.version).to.not.equal(first.extra.version);
 
     const stale = await container
@@ -55,8 +58,9 @@ describe("GoogleStorageDriver conditional writes (fake-gcs-server)", function ()
   });
 
   it("refuses an ifMatch that is not a generation, before any request", async function () {
+    const etag = '"d41d8cd98f00b204e9800998ecf8427e"';
     const error = await container
-      .uploadObjectViaStream("x", "versioned.txt", { ifMatch: '"d41d8cd98f00b204e9800998ecf8427e"' })
+      .uploadObjectViaStream("x", "versioned.txt", { ifMatch: etag })
       .catch((e: unknown) => e);
     expect(error).to.be.instanceOf(InvalidArgumentError);
   });

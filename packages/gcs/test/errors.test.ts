@@ -26,6 +26,13 @@ import { mapGcsError } from "../src/map-error.js";
 import { startFaultServer } from "./fault-server.js";
 import { PROJECT_ID, uniqueBucketName, useGcs } from "./support.js";
 
+/** Expects the call to fail with `kind`; resolves the error. */
+async function expectKind(promise: Promise<unknown>, kind: Function): Promise<unknown> {
+  const error = await rejection(promise);
+  expect(error).to.be.instanceOf(kind);
+  return error;
+}
+
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   try {
     await promise;
@@ -38,18 +45,17 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 describe("GoogleStorageDriver errors (fake-gcs-server)", function () {
   const gcs = useGcs();
 
-  it("404 on a bucket: ContainerDoesNotExistError, for reads, writes, lists and deletes", async function () {
+  it("404 on a bucket: ContainerDoesNotExistError, whatever the call", async function () {
     const driver = gcs.driver();
     const missing = new Container(uniqueBucketName(), {}, driver);
+    const kind = ContainerDoesNotExistError;
 
-    expect(await rejection(driver.getContainer(missing.name))).to.be.instanceOf(ContainerDoesNotExistError);
-    expect(await rejection(driver.getObject(missing.name, "a"))).to.be.instanceOf(ContainerDoesNotExistError);
-    expect(await rejection(missing.uploadObjectViaStream("x", "a"))).to.be.instanceOf(ContainerDoesNotExistError);
-    expect(await rejection(missing.listObjects())).to.be.instanceOf(ContainerDoesNotExistError);
-    expect(await rejection(missing.deleteObject({ name: "a", container: missing }))).to.be.instanceOf(
-      ContainerDoesNotExistError,
-    );
-    expect(await rejection(missing.delete())).to.be.instanceOf(ContainerDoesNotExistError);
+    await expectKind(driver.getContainer(missing.name), kind);
+    await expectKind(driver.getObject(missing.name, "a"), kind);
+    await expectKind(missing.uploadObjectViaStream("x", "a"), kind);
+    await expectKind(missing.listObjects(), kind);
+    await expectKind(missing.deleteObject({ name: "a", container: missing }), kind);
+    await expectKind(missing.delete(), kind);
   });
 
   it("404 on an object: ObjectDoesNotExistError, naming it", async function () {
@@ -68,7 +74,7 @@ describe("GoogleStorageDriver errors (fake-gcs-server)", function () {
     expect(await rejection(obj.asStream())).to.be.instanceOf(ObjectDoesNotExistError);
   });
 
-  it("copying to a missing bucket or from a missing object names what is missing", async function () {
+  it("a copy to a missing bucket, or of a missing object, says which", async function () {
     const container = await gcs.container();
     const obj = await container.uploadObjectViaStream("x", "copy-source.txt");
     const missing = new Container(uniqueBucketName(), {}, container.driver);
@@ -78,7 +84,7 @@ describe("GoogleStorageDriver errors (fake-gcs-server)", function () {
     expect(toMissingBucket).to.include({ container: missing.name });
 
     await obj.delete();
-    expect(await rejection(obj.copyTo(container, "copy.txt"))).to.be.instanceOf(ObjectDoesNotExistError);
+    await expectKind(obj.copyTo(container, "copy.txt"), ObjectDoesNotExistError);
   });
 
   it("409 on create: ContainerAlreadyExistsError", async function () {
@@ -159,39 +165,53 @@ describe("GoogleStorageDriver errors (statuses from a loopback server)", functio
   });
 });
 
+/** What ApiError's constructor takes: the parsed JSON error of an answer. */
+type ErrorBody = Exclude<ConstructorParameters<typeof ApiError>[0], string>;
+
+/** The Google library's ApiError as it builds one from a JSON error answer. */
+function apiError(code: number, message: string): ApiError {
+  const body = { code, message, response: { statusCode: code } };
+  return new ApiError(body as unknown as ErrorBody);
+}
+
 describe("mapGcsError (the Google library's error classes)", function () {
   const context = { container: "b", objectName: "o", operation: "getObject" };
 
   it("tells a missing bucket from a missing object by GCS's message", function () {
-    const bucket = new ApiError({ code: 404, message: "The specified bucket does not exist." });
-    const object = new ApiError({ code: 404, message: "No such object: b/o" });
+    const bucket = apiError(404, "The specified bucket does not exist.");
+    const object = apiError(404, "No such object: b/o");
 
     expect(mapGcsError(bucket, context)).to.be.instanceOf(ContainerDoesNotExistError);
     expect(mapGcsError(object, context)).to.be.instanceOf(ObjectDoesNotExistError);
   });
 
   it("409 outside container calls stays a ProviderError", function () {
-    const error = new ApiError({ code: 409, message: "conflict" });
-    expect(mapGcsError(error, { ...context, operation: "copyObject" })).to.be.instanceOf(ProviderError);
+    const error = apiError(409, "conflict");
+    const mapped = mapGcsError(error, { ...context, operation: "copyObject" });
+    expect(mapped).to.be.instanceOf(ProviderError);
   });
 
   it("408 and resumable-upload failures carrying the status on response", function () {
-    expect(mapGcsError(new ApiError({ code: 408, message: "timeout" }), context)).to.be.instanceOf(TransientError);
+    const timeout = apiError(408, "timeout");
+    expect(mapGcsError(timeout, context)).to.be.instanceOf(TransientError);
     const gaxiosShaped = Object.assign(new Error("Upload failed"), { response: { status: 502 } });
     expect(mapGcsError(gaxiosShaped, context)).to.be.instanceOf(TransientError);
   });
 
-  it("400 naming a checksum mismatch: ObjectHashMismatchError with both hashes in hex", function () {
-    const message = 'Provided MD5 hash "AAAAAAAAAAAAAAAAAAAAAA==" doesn\'t match calculated MD5 hash "AQEBAQEBAQEBAQEBAQEBAQ=="';
-    const error = mapGcsError(new ApiError({ code: 400, message }), context);
+  it("400 naming a checksum mismatch: ObjectHashMismatchError, both hashes in hex", function () {
+    const message =
+      'Provided MD5 hash "AAAAAAAAAAAAAAAAAAAAAA==" ' +
+      'doesn\'t match calculated MD5 hash "AQEBAQEBAQEBAQEBAQEBAQ=="';
+    const error = mapGcsError(apiError(400, message), context);
 
     expect(error).to.be.instanceOf(ObjectHashMismatchError);
     expect(error).to.include({ expected: "0".repeat(32), actual: "01".repeat(16) });
   });
 
   it("a key that cannot sign, and missing default credentials: AuthenticationError", function () {
-    const signing = Object.assign(new Error("error:1E08010C:DECODER routines::unsupported"), { name: "SigningError" });
-    const adc = new Error("Could not load the default credentials. Browse to https://cloud.google.com/docs");
+    const decoder = new Error("error:1E08010C:DECODER routines::unsupported");
+    const signing = Object.assign(decoder, { name: "SigningError" });
+    const adc = new Error("Could not load the default credentials. Browse to the docs");
 
     expect(mapGcsError(signing, context)).to.be.instanceOf(AuthenticationError);
     expect(mapGcsError(adc, context)).to.be.instanceOf(AuthenticationError);

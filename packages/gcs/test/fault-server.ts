@@ -16,7 +16,8 @@ export async function startFaultServer(status: number, message: string): Promise
   const server = createServer((incoming, outgoing) => {
     requests++;
     incoming.resume();
-    const body = JSON.stringify({ error: { code: status, message, errors: [{ message, reason: "fault" }] } });
+    const errors = [{ message, reason: "fault" }];
+    const body = JSON.stringify({ error: { code: status, message, errors } });
     outgoing.writeHead(status, { "content-type": "application/json; charset=UTF-8" });
     outgoing.end(body);
   });

@@ -45,9 +45,12 @@ describe("GoogleStorageDriver objects (fake-gcs-server)", function () {
   });
 
   it("keeps content type, non-ASCII user metadata and the standard headers", async function () {
-    const disposition = "attachment; filename=\"report.pdf\"; filename*=UTF-8''%E5%A0%B1%E5%91%8A.pdf";
+    // RFC 6266: an ASCII fallback, then the UTF-8 filename percent-encoded.
+    const disposition =
+      "attachment; filename=\"report.pdf\"; filename*=UTF-8''%E5%A0%B1%E5%91%8A.pdf";
+    const metaData = { "original-name": "報告書.pdf", "X-Digits1": "1" };
     await container.uploadObjectViaStream("%PDF", "docs/report.pdf", {
-      extra: { contentType: "application/pdf", metaData: { "original-name": "報告書.pdf", "X-Digits1": "1" } },
+      extra: { contentType: "application/pdf", metaData },
       headers: {
         "Cache-Control": "public, max-age=60",
         "Content-Disposition": disposition,
@@ -58,7 +61,7 @@ describe("GoogleStorageDriver objects (fake-gcs-server)", function () {
 
     const obj = await container.getObject("docs/report.pdf");
     expect(obj.contentType).to.equal("application/pdf");
-    expect(obj.metaData).to.deep.equal({ "original-name": "報告書.pdf", "X-Digits1": "1" });
+    expect(obj.metaData).to.deep.equal(metaData);
     expect(obj.extra).to.include({
       cacheControl: "public, max-age=60",
       contentDisposition: disposition,
@@ -86,7 +89,12 @@ describe("GoogleStorageDriver objects (fake-gcs-server)", function () {
   });
 
   it("refuses what GCS forbids before any request, naming the reason", async function () {
-    const refused = ["Icon\r", "line\nfeed", `${"x".repeat(1021)}.bin`, ".well-known/acme-challenge/token"];
+    const refused = [
+      "Icon\r",
+      "line\nfeed",
+      `${"x".repeat(1021)}.bin`,
+      ".well-known/acme-challenge/token",
+    ];
     for (const name of refused) {
       const error = await container.uploadObjectViaStream("x", name).catch((e: unknown) => e);
       expect(error, JSON.stringify(name)).to.be.instanceOf(InvalidObjectNameError);
@@ -98,7 +106,12 @@ describe("GoogleStorageDriver objects (fake-gcs-server)", function () {
 
   it("lists with a delimiter: objects and prefixes merged in name order", async function () {
     const box = await gcs.container(driver);
-    const names = ["reports/2024/a.csv", "reports/2024-old/b.csv", "reports/20245.csv", "reports/2024"];
+    const names = [
+      "reports/2024/a.csv",
+      "reports/2024-old/b.csv",
+      "reports/20245.csv",
+      "reports/2024",
+    ];
     for (const name of names) await box.uploadObjectViaStream(name, name);
 
     const entries: string[] = [];

@@ -50,9 +50,13 @@ export function useGcs(): GcsFixture {
   });
   const fixture: GcsFixture = {
     server: () => server!,
-    driver: (options = {}) => new GoogleStorageDriver(undefined, undefined, { ...base(), ...options }),
-    signingDriver: (options = {}) =>
-      new GoogleStorageDriver(SERVICE_ACCOUNT.email, SERVICE_ACCOUNT.privateKey, { ...base(), ...options }),
+    driver: (options = {}) => {
+      return new GoogleStorageDriver(undefined, undefined, { ...base(), ...options });
+    },
+    signingDriver: (options = {}) => {
+      const { email, privateKey } = SERVICE_ACCOUNT;
+      return new GoogleStorageDriver(email, privateKey, { ...base(), ...options });
+    },
     container: (driver = fixture.driver()) => driver.createContainer(uniqueBucketName()),
   };
   return fixture;
@@ -71,7 +75,11 @@ export async function readStream(stream: AsyncIterable<Uint8Array | string>): Pr
 }
 
 /** `total` bytes in `piece`-byte chunks from a generator: a stream of unknown length. */
-export async function* generated(total: number, piece = 64 * 1024, fill = 7): AsyncGenerator<Buffer> {
+export async function* generated(
+  total: number,
+  piece = 64 * 1024,
+  fill = 7,
+): AsyncGenerator<Buffer> {
   for (let sent = 0; sent < total; sent += piece) {
     yield Buffer.alloc(Math.min(piece, total - sent), (sent / piece + fill) % 251);
   }

@@ -26,7 +26,8 @@ const MiB = 1024 * 1024;
 /** A logger that keeps the driver's decisions, so a test can see which path an upload took. */
 function recordingLogger(): Logger & { messages: string[] } {
   const messages: string[] = [];
-  return { messages, debug: (message) => messages.push(message), warn: (message) => messages.push(message) };
+  const keep = (message: string) => void messages.push(message);
+  return { messages, debug: keep, warn: keep };
 }
 
 /** Yields `good` bytes, then fails (or ends early by being destroyed). */
@@ -127,8 +128,9 @@ describe("GoogleStorageDriver uploads (fake-gcs-server)", function () {
       const driverWithBigThreshold = gcs.driver({ chunkSize: MiB, resumableThreshold: 4 * MiB });
 
       const failure = new Error("source broke");
+      const source = failingAfter(3 * MiB - 1, failure);
       const error = await driverWithBigThreshold
-        .uploadObjectViaStream(failingAfter(3 * MiB - 1, failure), container, "replace.bin", { size })
+        .uploadObjectViaStream(source, container, "replace.bin", { size })
         .catch((e: unknown) => e);
 
       expect(error).to.be.instanceOf(UploadSourceError);
@@ -147,12 +149,14 @@ describe("GoogleStorageDriver uploads (fake-gcs-server)", function () {
       if (sent >= 2 * MiB) source.destroy();
     });
 
-    const error = await container.uploadObjectViaStream(source, "destroyed.bin").catch((e: unknown) => e);
+    const error = await container
+      .uploadObjectViaStream(source, "destroyed.bin")
+      .catch((e: unknown) => e);
     expect(error).to.be.instanceOf(UploadSourceError);
     expect((await bodyOf(container, "destroyed.bin")).equals(old)).to.equal(true);
   });
 
-  it("leaves no new object, and the old one intact, when a resumable upload is aborted", async function () {
+  it("keeps the old object, and stores nothing new, when an upload is aborted", async function () {
     const old = Buffer.alloc(MiB, 4);
     await container.uploadObjectViaStream(old, "aborted.bin");
     const controller = new AbortController();
@@ -172,8 +176,9 @@ describe("GoogleStorageDriver uploads (fake-gcs-server)", function () {
     expect((await bodyOf(container, "aborted.bin")).equals(old)).to.equal(true);
   });
 
-  it("refuses a body whose length differs from the declared size, storing nothing", async function () {
-    for (const [name, size] of [["short-small", 100], ["short-large", 4 * MiB], ["long", 10]] as const) {
+  it("refuses a body whose length is not the declared size, storing nothing", async function () {
+    const cases = [["short-small", 100], ["short-large", 4 * MiB], ["long", 10]] as const;
+    for (const [name, size] of cases) {
       const error = await container
         .uploadObjectViaStream(generated(3 * MiB), name, { size })
         .catch((e: unknown) => e);
@@ -193,11 +198,12 @@ describe("GoogleStorageDriver uploads (fake-gcs-server)", function () {
       await proxy?.close();
     });
 
-    it("has a one-request upload refused by GCS: its declared MD5 no longer matches", async function () {
+    it("has a one-request upload refused by GCS: its declared MD5 differs", async function () {
       const damaging = gcs.driver({ endpoint: proxy.endpoint });
       const before = proxy.damaged();
+      const body = Buffer.concat([MARKER, Buffer.alloc(1000)]);
       const error = await damaging
-        .uploadObjectViaStream(Buffer.concat([MARKER, Buffer.alloc(1000)]), container, "damaged-small.bin")
+        .uploadObjectViaStream(body, container, "damaged-small.bin")
         .catch((e: unknown) => e);
 
       expect(proxy.damaged()).to.equal(before + 1);
@@ -205,7 +211,7 @@ describe("GoogleStorageDriver uploads (fake-gcs-server)", function () {
       expect(await container.objectExists("damaged-small.bin")).to.equal(false);
     });
 
-    it("catches a damaged resumable upload by its CRC32C and deletes what was stored", async function () {
+    it("catches a damaged resumable upload by its CRC32C and deletes it", async function () {
       const damaging = gcs.driver({ endpoint: proxy.endpoint, chunkSize: MiB });
       async function* marked(): AsyncGenerator<Buffer> {
         yield MARKER;

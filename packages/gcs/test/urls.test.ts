@@ -24,12 +24,14 @@ const AWKWARD = (JSON.parse(readFileSync(CASES, "utf8")) as { awkward: string[] 
 /** A StorageObject built by hand: URL building needs no request. */
 function objectNamed(driver: StorageDriver, bucket: string, name: string): StorageObject {
   const container = new Container(bucket, {}, driver);
-  return new StorageObject({ name, size: 0, hash: "", hashAlgorithm: "md5", contentType: "" }, container);
+  const init = { name, size: 0, hash: "", hashAlgorithm: "md5", contentType: "" } as const;
+  return new StorageObject(init, container);
 }
 
 /** RFC 3986 encoding, as V4 canonical query strings use it. */
 function rfc3986(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const hex = (c: string) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`;
+  return encodeURIComponent(value).replace(/[!'()*]/g, hex);
 }
 
 /**
@@ -44,7 +46,9 @@ function signatureIsValid(signed: string, method: string, publicKeyPem: string):
     .sort()
     .join("&");
   const signedHeaders = url.searchParams.get("X-Goog-SignedHeaders")!;
-  const canonical = [method, url.pathname, query, `host:${url.hostname}\n`, signedHeaders, "UNSIGNED-PAYLOAD"].join("\n");
+  const headers = `host:${url.hostname}\n`;
+  const payload = "UNSIGNED-PAYLOAD";
+  const canonical = [method, url.pathname, query, headers, signedHeaders, payload].join("\n");
 
   const scope = url.searchParams.get("X-Goog-Credential")!.split("/").slice(1).join("/");
   const toSign = [
@@ -57,7 +61,10 @@ function signatureIsValid(signed: string, method: string, publicKeyPem: string):
   return createVerify("RSA-SHA256").update(toSign).verify(publicKeyPem, signature);
 }
 
-const PUBLIC_KEY = createPublicKey(SERVICE_ACCOUNT.privateKey).export({ type: "spki", format: "pem" }) as string;
+const PUBLIC_KEY = createPublicKey(SERVICE_ACCOUNT.privateKey).export({
+  type: "spki",
+  format: "pem",
+}) as string;
 
 describe("GoogleStorageDriver URLs", function () {
   const gcs = useGcs();
@@ -91,16 +98,19 @@ describe("GoogleStorageDriver URLs", function () {
       const url = await obj.getSignedUrl();
 
       expect(signatureIsValid(url, "GET", PUBLIC_KEY)).to.equal(true);
-      expect(signatureIsValid(url.replace("tamper/me", "tamper/you"), "GET", PUBLIC_KEY)).to.equal(false);
+      const moved = url.replace("tamper/me", "tamper/you");
+      expect(signatureIsValid(moved, "GET", PUBLIC_KEY)).to.equal(false);
       expect(signatureIsValid(url, "PUT", PUBLIC_KEY)).to.equal(false);
     });
 
     it("signs PUT URLs a client can upload through", async function () {
       const name = "direct/up load+1.txt";
-      const url = await container.getSignedUploadUrl(name, { expiresIn: 600, contentType: "text/plain" });
+      const contentType = "text/plain";
+      const url = await container.getSignedUploadUrl(name, { expiresIn: 600, contentType });
       expect(new URL(url).searchParams.get("X-Goog-SignedHeaders")).to.equal("content-type;host");
 
-      const response = await fetch(url, { method: "PUT", body: "sent directly", headers: { "content-type": "text/plain" } });
+      const headers = { "content-type": contentType };
+      const response = await fetch(url, { method: "PUT", body: "sent directly", headers });
       expect(response.status).to.be.within(200, 201);
       const obj = await container.getObject(name);
       expect(obj.size).to.equal("sent directly".length);
@@ -113,7 +123,9 @@ describe("GoogleStorageDriver URLs", function () {
 
       const keyless = gcs.driver();
       expect(keyless.capabilities.signedUrls).to.equal(false);
-      const refused = await keyless.getSignedUrl(objectNamed(keyless, container.name, "a")).catch((e: unknown) => e);
+      const refused = await keyless
+        .getSignedUrl(objectNamed(keyless, container.name, "a"))
+        .catch((e: unknown) => e);
       expect(refused).to.be.instanceOf(NotSupportedError);
     });
   });
@@ -123,14 +135,16 @@ describe("GoogleStorageDriver URLs", function () {
       const driver = new GoogleStorageDriver(undefined, undefined, { projectId: PROJECT_ID });
       const url = (name: string) => driver.getObjectCdnUrl(objectNamed(driver, "my-bucket", name));
 
-      expect(await url("a/b c/d+e.txt")).to.equal("https://storage.googleapis.com/my-bucket/a/b%20c/d%2Be.txt");
-      expect(await url("100%.csv")).to.equal("https://storage.googleapis.com/my-bucket/100%25.csv");
-      expect(await url("a%2Fb")).to.equal("https://storage.googleapis.com/my-bucket/a%252Fb");
-      expect(await url("q?.txt#x")).to.equal("https://storage.googleapis.com/my-bucket/q%3F.txt%23x");
-      expect(await url("it's (1)*.txt")).to.equal("https://storage.googleapis.com/my-bucket/it%27s%20%281%29%2A.txt");
-      expect(await url("日本/é")).to.equal("https://storage.googleapis.com/my-bucket/%E6%97%A5%E6%9C%AC/%C3%A9");
+      const base = "https://storage.googleapis.com/my-bucket";
+
+      expect(await url("a/b c/d+e.txt")).to.equal(`${base}/a/b%20c/d%2Be.txt`);
+      expect(await url("100%.csv")).to.equal(`${base}/100%25.csv`);
+      expect(await url("a%2Fb")).to.equal(`${base}/a%252Fb`);
+      expect(await url("q?.txt#x")).to.equal(`${base}/q%3F.txt%23x`);
+      expect(await url("it's (1)*.txt")).to.equal(`${base}/it%27s%20%281%29%2A.txt`);
+      expect(await url("日本/é")).to.equal(`${base}/%E6%97%A5%E6%9C%AC/%C3%A9`);
       const container = new Container("my-bucket", {}, driver);
-      expect(await driver.getContainerCdnUrl(container)).to.equal("https://storage.googleapis.com/my-bucket");
+      expect(await driver.getContainerCdnUrl(container)).to.equal(base);
     });
 
     it("uses cdnBaseUrl when given", async function () {
