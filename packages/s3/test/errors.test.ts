@@ -1,0 +1,162 @@
+// Error mapping against real S3 servers: each condition a test server can produce, raised
+// the way a user would meet it.
+import { createServer, type Server } from "node:net";
+
+import { CreateBucketCommand } from "@aws-sdk/client-s3";
+import { expect } from "chai";
+import {
+  AuthenticationError,
+  ContainerAlreadyExistsError,
+  ContainerDoesNotExistError,
+  ContainerIsNotEmptyError,
+  InvalidRangeError,
+  ObjectDoesNotExistError,
+  ObjectNameConflictError,
+  PermissionDeniedError,
+  TransientError,
+  Container,
+} from "@stowage/core";
+
+import { mapS3Error } from "../src/map-error.js";
+import { S3StorageDriver } from "../src/index.js";
+import {
+  S3_KINDS,
+  expectRejection,
+  readAll,
+  serverOptions,
+  uniqueBucket,
+  useS3Server,
+} from "./support.js";
+
+for (const kind of S3_KINDS) {
+  describe(`S3 errors (${kind})`, function () {
+    this.timeout(60_000);
+    const fixture = useS3Server(kind);
+    let container: Container;
+
+    beforeEach(async () => {
+      container = await fixture().bucket();
+    });
+
+    it("reports a missing bucket from HEAD, GET and list as ContainerDoesNotExistError", async () => {
+      const driver = fixture().driver();
+      const missing = uniqueBucket();
+
+      await expectRejection(driver.getContainer(missing), ContainerDoesNotExistError);
+      await expectRejection(driver.getObject(missing, "key"), ContainerDoesNotExistError);
+      const ghost = driver.listContainerObjects(await ghostContainer(driver, missing));
+      await expectRejection(ghost, ContainerDoesNotExistError);
+    });
+
+    it("reports a missing object from HEAD and GET as ObjectDoesNotExistError", async () => {
+      const obj = await container.uploadObjectViaStream("soon gone", "gone.txt");
+      await obj.delete();
+
+      await expectRejection(container.getObject("gone.txt"), ObjectDoesNotExistError);
+      await expectRejection(obj.asStream(), ObjectDoesNotExistError);
+    });
+
+    it("reports an existing bucket as ContainerAlreadyExistsError, also from the server's code", async () => {
+      await expectRejection(fixture().driver().createContainer(container.name), ContainerAlreadyExistsError);
+
+      // The driver looks first; the server's own answer to a second CreateBucket maps alike
+      // (moto imitates us-east-1, which answers 200 to the owner, so only versitygw has one).
+      const raw = await fixture().raw.send(new CreateBucketCommand({ Bucket: container.name })).catch((e) => e);
+      if (kind === "s3sig") {
+        expect(mapS3Error(raw, { container: container.name })).to.be.instanceOf(ContainerAlreadyExistsError);
+      }
+    });
+
+    it("refuses to delete a bucket that holds objects", async () => {
+      await container.uploadObjectViaStream("x", "keep.txt");
+
+      await expectRejection(container.delete(), ContainerIsNotEmptyError);
+      await (await container.getObject("keep.txt")).delete();
+      await container.delete();
+      await expectRejection(fixture().driver().getContainer(container.name), ContainerDoesNotExistError);
+    });
+
+    it("maps a range past an object that shrank since it was read to InvalidRangeError", async () => {
+      const stale = await container.uploadObjectViaStream("0123456789", "shrinks.txt");
+      await container.uploadObjectViaStream("01", "shrinks.txt");
+
+      await expectRejection(stale.rangeAsStream(5, 8), InvalidRangeError);
+      expect((await readAll(await stale.rangeAsStream(0, 2))).toString()).to.equal("01");
+    });
+  });
+}
+
+describe("S3 network faults", () => {
+  it("maps a connection reset to TransientError after retrying", async () => {
+    const reset = await resettingServer();
+    const driver = new S3StorageDriver("key", "secret", {
+      endpoint: `http://127.0.0.1:${reset.port}`,
+      region: "us-east-1",
+      forcePathStyle: true,
+      retry: { attempts: 3, baseDelayMs: 1 },
+    });
+
+    try {
+      await expectRejection(driver.getContainer("any-bucket"), TransientError);
+      expect(reset.connections()).to.equal(3);
+    } finally {
+      driver.client.destroy();
+      await reset.close();
+    }
+  });
+});
+
+describe("S3 errors only a signature-checking server gives (s3sig)", function () {
+  this.timeout(60_000);
+  const fixture = useS3Server("s3sig");
+
+  it("maps a wrong secret to AuthenticationError", async () => {
+    const { server } = fixture();
+    const wrong = new S3StorageDriver(server.accessKey, "not-the-secret", serverOptions(server));
+
+    await expectRejection(wrong.listContainers(), AuthenticationError);
+  });
+
+  it("maps an unknown access key to AuthenticationError", async () => {
+    const stranger = new S3StorageDriver("nobody", "nothing", serverOptions(fixture().server));
+
+    await expectRejection(stranger.listContainers(), AuthenticationError);
+  });
+
+  it("maps a refused HEAD (a bare 403, no error code) to PermissionDeniedError", async () => {
+    const container = await fixture().bucket();
+    await container.uploadObjectViaStream("x", "private.txt");
+    const { server } = fixture();
+    const wrong = new S3StorageDriver(server.accessKey, "not-the-secret", serverOptions(server));
+
+    await expectRejection(wrong.getObject(container.name, "private.txt"), PermissionDeniedError);
+  });
+
+  it("maps a+a/b on a server that keeps keys as paths to ObjectNameConflictError", async () => {
+    const container = await fixture().bucket();
+    await container.uploadObjectViaStream("file", "a");
+
+    await expectRejection(container.uploadObjectViaStream("nested", "a/b"), ObjectNameConflictError);
+  });
+});
+
+/** A container handle for a bucket that does not exist, as a stale reference would be. */
+async function ghostContainer(driver: S3StorageDriver, name: string): Promise<Container> {
+  return new Container(name, {}, driver);
+}
+
+/** A TCP server on 127.0.0.1 that accepts each connection and resets it at once. */
+async function resettingServer(): Promise<{ port: number; connections(): number; close(): Promise<void> }> {
+  let count = 0;
+  const server: Server = createServer((socket) => {
+    count++;
+    socket.resetAndDestroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as { port: number }).port;
+  return {
+    port,
+    connections: () => count,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
