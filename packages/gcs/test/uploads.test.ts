@@ -187,7 +187,7 @@ describe("GoogleStorageDriver uploads (fake-gcs-server)", function () {
     }
   });
 
-  describe("through a proxy that damages upload bodies", function () {
+  describe("through a proxy that damages bytes in transit", function () {
     let proxy: Awaited<ReturnType<typeof startCorruptingProxy>>;
 
     before(async function () {
@@ -209,6 +209,20 @@ describe("GoogleStorageDriver uploads (fake-gcs-server)", function () {
       expect(proxy.damaged()).to.equal(before + 1);
       expect(error).to.be.instanceOf(ObjectHashMismatchError);
       expect(await container.objectExists("damaged-small.bin")).to.equal(false);
+    });
+
+    it("fails a download whose bytes differ from the object's MD5", async function () {
+      const stored = await container.uploadObjectViaStream(MARKER, "damaged-download.bin");
+      const damaging = gcs.driver({ endpoint: proxy.endpoint });
+      const viaProxy = await damaging.getObject(container.name, stored.name);
+
+      const before = proxy.damaged();
+      const error = await readStream(await viaProxy.asStream()).catch((e: unknown) => e);
+      expect(proxy.damaged()).to.equal(before + 1);
+      expect(error).to.be.instanceOf(ObjectHashMismatchError);
+
+      const unchecked = await viaProxy.asStream({ verifyHash: false });
+      expect((await readStream(unchecked)).toString()).to.equal("CORRUPT-ME");
     });
 
     it("catches a damaged resumable upload by its CRC32C and deletes it", async function () {
