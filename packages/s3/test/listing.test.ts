@@ -1,5 +1,6 @@
 // Listings on real S3 servers (C21): thousands of keys paged in small pages, with and
 // without a delimiter, each name exactly once and in S3's order, fetched lazily.
+import type { S3Client } from "@aws-sdk/client-s3";
 import { expect } from "chai";
 import { forEachLimited, StoragePrefix, type Container, type StorageObject } from "@stowage/core";
 
@@ -93,7 +94,7 @@ function nameOf(entry: StorageObject | StoragePrefix): string {
 }
 
 /** Counts the ListObjectsV2 requests a client sends. */
-function countListRequests(client: import("@aws-sdk/client-s3").S3Client): () => number {
+function countListRequests(client: S3Client): () => number {
   let count = 0;
   client.middlewareStack.add(
     (next, context) => async (args) => {

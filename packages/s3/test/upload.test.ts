@@ -2,6 +2,7 @@
 // checksums (hash kinds, Content-MD5 enforced by the server), progress and conditional writes.
 import { createHash } from "node:crypto";
 
+import type { S3Client } from "@aws-sdk/client-s3";
 import { expect } from "chai";
 import {
   ObjectHashMismatchError,
@@ -163,7 +164,7 @@ for (const kind of S3_KINDS) {
  * before the request is signed, as a faulty network card or proxy would: the signature
  * matches the changed bytes, only the MD5 tells.
  */
-function corruptBodies(client: import("@aws-sdk/client-s3").S3Client): void {
+function corruptBodies(client: S3Client): void {
   client.middlewareStack.add(
     (next) => async (args) => {
       const request = args.request as { body?: unknown };
