@@ -17,7 +17,7 @@ import {
   type UploadRequest,
 } from "@stowage/core";
 
-import { listPage, mergeByName } from "./listing.js";
+import { listPage, PageMerger } from "./listing.js";
 import { mapGcsError, statusOf } from "./map-error.js";
 import { copyBody, fromGcsMetadata, predefinedAclOf } from "./metadata.js";
 import { gcsBucketNameProblem, gcsObjectNameProblem } from "./names.js";
@@ -117,6 +117,7 @@ export class GoogleStorageDriver extends StorageDriver {
   ): AsyncIterable<StorageObject | StoragePrefix> {
     const bucket = this.storage.bucket(container.name);
     const context = { container: container.name };
+    const merger = new PageMerger();
     let pageToken: string | undefined;
 
     do {
@@ -125,8 +126,8 @@ export class GoogleStorageDriver extends StorageDriver {
       );
       const objects = page.files.map((file) => this.toObject(container, file.name, file.metadata));
       const prefixes = page.prefixes.map((prefix) => this.makePrefix(container, prefix));
-      yield* mergeByName(objects, prefixes);
       pageToken = page.nextPageToken;
+      yield* merger.take(objects, prefixes, !pageToken);
     } while (pageToken);
   }
 

@@ -26,24 +26,43 @@ export async function listPage(
 }
 
 /**
- * Merges a page's objects and delimiter groups into one name order. GCS orders names by their
- * UTF-8 bytes, which differs from JavaScript's UTF-16 order for characters past U+FFFF, so
- * the merge compares bytes too.
+ * Turns pages of objects and delimiter groups into one stream in name order, each name once.
+ *
+ * GCS counts groups in a page's size and returns each group once, in order. fake-gcs-server
+ * (v1.56) pages only the objects and repeats, on every page, every group from the page's
+ * start onwards, so groups past a page's last object would come out too early and twice.
+ * Holding such groups back until the next page, and dropping any group not past the last
+ * name yielded, gives the right answer from both; on GCS it only delays a page's trailing
+ * groups by one page.
  */
-export function* mergeByName(
-  objects: StorageObject[],
-  prefixes: StoragePrefix[],
-): Generator<StorageObject | StoragePrefix> {
-  let i = 0;
-  let j = 0;
-  while (i < objects.length || j < prefixes.length) {
-    const object = objects[i];
-    const prefix = prefixes[j];
-    const takeObject = !prefix || (object !== undefined && byteOrder(object.name, prefix.name) < 0);
-    yield takeObject ? objects[i++]! : prefixes[j++]!;
+export class PageMerger {
+  private pending = new Map<string, StoragePrefix>();
+  private last: string | undefined;
+
+  /** The entries of one page that can be yielded now; `final` flushes everything held. */
+  take(
+    objects: StorageObject[],
+    prefixes: StoragePrefix[],
+    final: boolean,
+  ): Array<StorageObject | StoragePrefix> {
+    for (const prefix of prefixes) {
+      const seen = this.last !== undefined && byteOrder(prefix.name, this.last) <= 0;
+      if (!seen) this.pending.set(prefix.name, prefix);
+    }
+
+    const lastObject = objects.at(-1)?.name;
+    const ready = [...this.pending.values()].filter(
+      (prefix) => final || lastObject === undefined || byteOrder(prefix.name, lastObject) < 0,
+    );
+    for (const prefix of ready) this.pending.delete(prefix.name);
+
+    const merged = [...objects, ...ready].sort((a, b) => byteOrder(a.name, b.name));
+    this.last = merged.at(-1)?.name ?? this.last;
+    return merged;
   }
 }
 
+/** GCS orders names by their UTF-8 bytes, unlike JavaScript's UTF-16 comparison. */
 function byteOrder(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
 }

@@ -154,6 +154,18 @@ describe("GoogleStorageDriver objects (fake-gcs-server)", function () {
     await iterator.return?.();
   });
 
+  it("pages a delimiter listing without repeating or losing a group", async function () {
+    const box = await gcs.container(driver);
+    const names = ["a.txt", "b/1", "b/2", "b/3", "c.txt", "d/1", "d/2", "e.txt", "f/1"];
+    for (const name of names) await box.uploadObjectViaStream("x", name);
+
+    const entries: string[] = [];
+    for await (const entry of box.iterateObjects({ delimiter: "/", pageSize: 2 })) {
+      entries.push(entry.name);
+    }
+    expect(entries).to.deep.equal(["a.txt", "b/", "c.txt", "d/", "e.txt", "f/"]);
+  });
+
   it("copies server-side keeping metadata, or replacing it when asked", async function () {
     const source = await container.uploadObjectViaStream("copy me", "copy/source.txt", {
       extra: { metaData: { colour: "blue" } },
