@@ -54,7 +54,9 @@ function makeFixture(server: TestServer): S3Fixture {
   const driver = (options: S3DriverOptions = {}) =>
     new S3StorageDriver(server.accessKey, server.secretKey, { ...serverOptions(server), ...options });
   const raw = new S3Client({
-    ...serverOptions(server),
+    endpoint: server.endpoint,
+    region: server.region,
+    forcePathStyle: true,
     credentials: { accessKeyId: server.accessKey!, secretAccessKey: server.secretKey! },
   });
   const bucket = (d: S3StorageDriver = driver()) => d.createContainer(uniqueBucket());
