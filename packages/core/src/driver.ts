@@ -68,6 +68,14 @@ export interface ReadRequest {
   range?: ByteRange;
   chunkSize?: number;
   signal?: AbortSignal;
+  /**
+   * Read only this version of the object (its `extra.version`): the ETag on S3 and Azure,
+   * the generation on GCS, the MD5 on local disk. A driver must fail with
+   * PreconditionFailedError (or ObjectDoesNotExistError) rather than return the bytes of
+   * another version. The core sets it when it resumes a cut download, so that the bytes
+   * before and after the cut come from one version.
+   */
+  ifMatch?: string;
 }
 
 /** Headers every driver can store; anything else is refused before any request. */
@@ -569,6 +577,11 @@ export abstract class StorageDriver {
     }
   }
 
+  /**
+   * Opens a read and guards it: mapped errors, the MD5 check, cancellation, and resumption
+   * after a cut from the byte reached, pinned to the object's version so the bytes never mix
+   * two versions. Without a known version a cut is final (a TransientError).
+   */
   private async openRead(
     operation: string,
     obj: StorageObject,
@@ -580,12 +593,26 @@ export abstract class StorageDriver {
     const context = this.context(operation, obj);
     if (range && range.start === range.end) return emptyStream();
 
-    const request = { object: obj, range, chunkSize: options.chunkSize };
-    const source = await this.idempotent(operation, context, options, (signal) =>
-      this.doOpenRead({ ...request, signal }),
-    );
+    const call = this.begin(operation, context, options);
+    const whole = range ?? { start: 0, end: obj.size };
+    const open = (from: number, ifMatch?: string) => {
+      const part = from === 0 ? range : { start: whole.start + from, end: whole.end };
+      const request = { object: obj, range: part, chunkSize: options.chunkSize, ifMatch };
+      return this.withRetries(operation, context, call.signal, () =>
+        this.doOpenRead({ ...request, signal: call.signal }),
+      );
+    };
+
+    const source = await open(0);
+    const version = obj.extra.version;
+    const resume = {
+      length: whole.end - whole.start,
+      reopen: version === undefined ? undefined : (from: number) => open(from, version),
+      policy: this.retry,
+      signal: call.signal,
+    };
     const check = verify ? { objectName: obj.name, md5: obj.hash } : undefined;
-    return guardStream(source, (error) => this.toStorageError(error, context, options.signal), check);
+    return guardStream(source, call.fail, check, resume);
   }
 
   private async save(

@@ -5,31 +5,54 @@ import { basename, dirname, join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 
-import { DestinationExistsError, ObjectHashMismatchError } from "./errors.js";
+import {
+  DestinationExistsError,
+  ObjectHashMismatchError,
+  OperationAbortedError,
+  StorageError,
+  TransientError,
+} from "./errors.js";
+import { backoffDelay, sleep, type RetryPolicy } from "./retry.js";
 import type { Progress } from "./types.js";
+
+/** How a guarded read picks up again after its stream was cut. */
+export interface ResumeOptions {
+  /** Bytes the whole read must deliver; a stream that ends short of it counts as cut. */
+  length: number;
+  /**
+   * Opens the rest of the read, from `offset` bytes into it, pinned to the version first
+   * read; undefined when the driver cannot pin one, which makes every cut final.
+   */
+  reopen?: (offset: number) => Promise<Readable>;
+  /** Which failures are worth another try, and how many tries in all. */
+  policy: RetryPolicy;
+  /** Aborts the read, the current stream included. */
+  signal?: AbortSignal;
+}
 
 /**
  * Wraps a provider's stream so that the consumer sees only mapped errors, an optional MD5
  * check at the end, and so that destroying the result releases the source (its socket or
  * file handle).
+ *
+ * With `resume`, a transient failure in the middle of the stream (a reset connection, a
+ * body that ends early) reopens the read from the byte reached, up to the policy's attempts,
+ * and the caller sees one unbroken stream; when it cannot, the stream fails with the
+ * TransientError. A stream that ends short of `resume.length` never ends as a success.
  */
 export function guardStream(
   source: Readable,
   mapError: (error: unknown) => Error,
   verify?: { objectName: string; md5: string },
+  resume?: ResumeOptions,
 ): Readable {
   const hasher = verify ? createHash("md5") : undefined;
+  const reader = new ResumingReader(source, mapError, resume);
 
   async function* guarded() {
-    try {
-      for await (const chunk of source) {
-        hasher?.update(chunk as Buffer);
-        yield chunk as Buffer;
-      }
-    } catch (error) {
-      throw mapError(error);
-    } finally {
-      source.destroy();
+    for await (const chunk of reader.chunks()) {
+      hasher?.update(chunk);
+      yield chunk;
     }
 
     const actual = hasher?.digest("hex");
@@ -38,7 +61,104 @@ export function guardStream(
     }
   }
 
-  return Readable.from(guarded(), { objectMode: false });
+  const result = Readable.from(guarded(), { objectMode: false });
+  reader.onAbort((error) => result.destroy(error));
+  return result;
+}
+
+/** Reads a provider's stream, and its continuations after cuts, as one run of chunks. */
+class ResumingReader {
+  private current: Readable;
+  private reached = 0;
+  private cuts = 0;
+  private detach = () => {};
+
+  constructor(
+    source: Readable,
+    private readonly mapError: (error: unknown) => Error,
+    private readonly resume?: ResumeOptions,
+  ) {
+    this.current = source;
+  }
+
+  /**
+   * Destroys the current stream as soon as the signal fires, even while nobody reads, so
+   * that its socket or file handle is released at once; `then` is told the mapped error.
+   */
+  onAbort(then: (error: Error) => void): void {
+    const signal = this.resume?.signal;
+    if (!signal) return;
+
+    const abort = () => {
+      const error = this.mapError(signal.reason ?? new Error("aborted"));
+      this.current.destroy(error);
+      then(error);
+    };
+    if (signal.aborted) return abort();
+    signal.addEventListener("abort", abort, { once: true });
+    this.detach = () => signal.removeEventListener("abort", abort);
+  }
+
+  async *chunks(): AsyncGenerator<Buffer> {
+    try {
+      for (;;) {
+        try {
+          yield* this.drain();
+          return;
+        } catch (error) {
+          this.current.destroy();
+          this.current = await this.afterCut(this.mapError(error));
+        }
+      }
+    } finally {
+      this.detach();
+      this.current.destroy();
+    }
+  }
+
+  /** The current stream's chunks; throws when it ends before the expected length. */
+  private async *drain(): AsyncGenerator<Buffer> {
+    for await (const chunk of this.current) {
+      this.reached += (chunk as Buffer).length;
+      yield chunk as Buffer;
+    }
+
+    const length = this.resume?.length;
+    if (length !== undefined && this.reached < length) {
+      throw new TransientError(`The download ended early, at byte ${this.reached} of ${length}`);
+    }
+  }
+
+  /** The stream that continues the read after `error`, or `error` when there is none. */
+  private async afterCut(error: Error): Promise<Readable> {
+    const resume = this.resume;
+    this.cuts++;
+    const retryable = error instanceof StorageError && resume?.policy.isRetryable(error);
+    if (!resume?.reopen || !retryable || this.cuts >= resume.policy.attempts) throw error;
+
+    await sleep(backoffDelay(resume.policy, this.cuts), resume.signal).catch((abort) => {
+      throw this.mapError(abort);
+    });
+    try {
+      return await resume.reopen(this.reached);
+    } catch (failure) {
+      throw cannotResume(this.reached, error, this.mapError(failure));
+    }
+  }
+}
+
+/**
+ * Why a cut read could not go on. A transient failure of the reopen speaks for itself; any
+ * other (the object changed or went away since the read began) is reported as the cut it
+ * is, with the reason as its cause, so the caller knows to read the object again.
+ */
+function cannotResume(reached: number, cut: Error, failure: Error): Error {
+  if (failure instanceof TransientError || failure instanceof OperationAbortedError) return failure;
+  if (!(cut instanceof StorageError)) return cut;
+
+  const { driver, operation, container, objectName } = cut;
+  const message = `The download was cut at byte ${reached} and cannot resume: ${failure.message}`;
+  return new TransientError(message, { driver, operation, container, objectName, cause: failure });
 }
 
 /** Maps every error an async iterable throws, and leaves its values alone. */
