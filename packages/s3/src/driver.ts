@@ -38,7 +38,7 @@ import { bucketNameProblem, keyProblem } from "./names.js";
 import { fromHead, fromListing, hashOf } from "./object-info.js";
 import { createClient, transferSettings, type S3DriverOptions, type TransferSettings } from "./options.js";
 import { sendUpload } from "./upload.js";
-import type { UploadDeps } from "./upload-context.js";
+import { quoteEtag, type UploadDeps } from "./upload-context.js";
 import { cdnObjectUrl, signedGetUrl, signedPutUrl } from "./urls.js";
 
 /**
@@ -207,6 +207,8 @@ export class S3StorageDriver extends StorageDriver {
       Bucket: object.container.name,
       Key: object.name,
       Range: range ? `bytes=${range.start}-${range.end - 1}` : undefined,
+      // Set when the core resumes a cut download: only bytes of the version already read.
+      IfMatch: quoteEtag(request.ifMatch),
     });
     const answer = await this.client.send(command, { abortSignal: request.signal });
     return answer.Body as Readable;

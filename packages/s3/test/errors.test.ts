@@ -1,6 +1,7 @@
 // Error mapping against real S3 servers: each condition a test server can produce, raised
 // the way a user would meet it.
 import { createServer, type Server } from "node:net";
+import type { Readable } from "node:stream";
 
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import { expect } from "chai";
@@ -13,7 +14,9 @@ import {
   ObjectDoesNotExistError,
   ObjectNameConflictError,
   PermissionDeniedError,
+  PreconditionFailedError,
   TransientError,
+  type StorageObject,
   Container,
 } from "@stowage/core";
 
@@ -74,6 +77,17 @@ for (const kind of S3_KINDS) {
       await (await container.getObject("keep.txt")).delete();
       await container.delete();
       await expectRejection(fixture().driver().getContainer(container.name), ContainerDoesNotExistError);
+    });
+
+    it("refuses a read pinned to a version that was replaced with PreconditionFailedError", async () => {
+      const driver = new PinnedReads(fixture().server.accessKey, fixture().server.secretKey, serverOptions(fixture().server));
+      const first = await container.uploadObjectViaStream("first version", "pinned.txt");
+      await container.uploadObjectViaStream("second version", "pinned.txt");
+
+      await expectRejection(driver.readVersion(first, first.extra.version!), PreconditionFailedError);
+      const current = await container.getObject("pinned.txt");
+      const body = await readAll(await driver.readVersion(current, current.extra.version!));
+      expect(body.toString()).to.equal("second version");
     });
 
     it("maps a range past an object that shrank since it was read to InvalidRangeError", async () => {
@@ -139,6 +153,17 @@ describe("S3 errors only a signature-checking server gives (s3sig)", function ()
     await expectRejection(container.uploadObjectViaStream("nested", "a/b"), ObjectNameConflictError);
   });
 });
+
+/** Reaches the read primitive with a version pin, as the core does when it resumes a read. */
+class PinnedReads extends S3StorageDriver {
+  async readVersion(object: StorageObject, version: string): Promise<Readable> {
+    try {
+      return await this.doOpenRead({ object, ifMatch: version });
+    } catch (error) {
+      throw this.toStorageError(error, { objectName: object.name });
+    }
+  }
+}
 
 /** A container handle for a bucket that does not exist, as a stale reference would be. */
 async function ghostContainer(driver: S3StorageDriver, name: string): Promise<Container> {
