@@ -24,7 +24,11 @@ export interface MinIODriverOptions
  *
  * ```ts
  * const MinIO = getDriver(Provider.MINIO);
- * const driver = new MinIO("api key", "api secret key", { secure: false, host: "127.0.0.1", port: 9000 });
+ * const driver = new MinIO("api key", "api secret key", {
+ *   secure: false,
+ *   host: "127.0.0.1",
+ *   port: 9000,
+ * });
  * ```
  */
 export class MinIOStorageDriver extends S3StorageDriver {
@@ -55,7 +59,8 @@ export function endpointOf(host = "127.0.0.1", port?: number, secure = true): st
     throw new InvalidArgumentError(`port must be an integer from 1 to 65535, got ${port}`);
   }
   if (host === "" || /[/\s]/.test(host)) {
-    throw new InvalidArgumentError(`host must be a host name or address, got ${JSON.stringify(host)}`);
+    const shown = JSON.stringify(host);
+    throw new InvalidArgumentError(`host must be a host name or address, got ${shown}`);
   }
 
   const hostPart = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;

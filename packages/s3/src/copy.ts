@@ -1,5 +1,10 @@
 import { CopyObjectCommand, type ObjectCannedACL, type S3Client } from "@aws-sdk/client-s3";
-import { contentTypeFor, NotSupportedError, type StorageObject, type UploadExtra } from "@stowage/core";
+import {
+  contentTypeFor,
+  NotSupportedError,
+  type StorageObject,
+  type UploadExtra,
+} from "@stowage/core";
 
 import { MAX_SINGLE_PUT } from "./limits.js";
 import { encodeMetadata } from "./metadata.js";

@@ -36,7 +36,12 @@ import { fetchPage } from "./listing.js";
 import { mapS3Error } from "./map-error.js";
 import { bucketNameProblem, keyProblem } from "./names.js";
 import { fromHead, fromListing, hashOf } from "./object-info.js";
-import { createClient, transferSettings, type S3DriverOptions, type TransferSettings } from "./options.js";
+import {
+  createClient,
+  transferSettings,
+  type S3DriverOptions,
+  type TransferSettings,
+} from "./options.js";
 import { sendUpload } from "./upload.js";
 import { quoteEtag, type UploadDeps } from "./upload-context.js";
 import { cdnObjectUrl, signedGetUrl, signedPutUrl } from "./urls.js";
@@ -46,7 +51,10 @@ import { cdnObjectUrl, signedGetUrl, signedPutUrl } from "./urls.js";
  *
  * ```ts
  * const driver = new S3StorageDriver("AKIA...", "secret", { region: "eu-west-1" });
- * const r2 = new S3StorageDriver(key, secret, { region: "auto", endpoint: "https://<id>.r2.cloudflarestorage.com" });
+ * const r2 = new S3StorageDriver(key, secret, {
+ *   region: "auto",
+ *   endpoint: "https://<account>.r2.cloudflarestorage.com",
+ * });
  * ```
  *
  * Without `key` the SDK's default credential chain is used. Uploads larger than
@@ -105,18 +113,21 @@ export class S3StorageDriver extends StorageDriver {
   protected async *doIterateContainers(signal?: AbortSignal): AsyncIterable<Container> {
     let token: string | undefined;
     do {
+      const command = new ListBucketsCommand({ ContinuationToken: token });
       const page = await this.withRetries("listBuckets", {}, signal, () =>
-        this.client.send(new ListBucketsCommand({ ContinuationToken: token }), { abortSignal: signal }),
+        this.client.send(command, { abortSignal: signal }),
       );
       for (const bucket of page.Buckets ?? []) {
-        yield this.makeContainer(bucket.Name!, { creationDate: bucket.CreationDate, region: bucket.BucketRegion });
+        const extra = { creationDate: bucket.CreationDate, region: bucket.BucketRegion };
+        yield this.makeContainer(bucket.Name!, extra);
       }
       token = nextToken(token, page.ContinuationToken);
     } while (token);
   }
 
   protected async doGetContainer(name: string, signal?: AbortSignal): Promise<Container> {
-    const head = await this.client.send(new HeadBucketCommand({ Bucket: name }), { abortSignal: signal });
+    const command = new HeadBucketCommand({ Bucket: name });
+    const head = await this.client.send(command, { abortSignal: signal });
     return this.makeContainer(name, { region: head.BucketRegion ?? this.region });
   }
 
@@ -138,7 +149,8 @@ export class S3StorageDriver extends StorageDriver {
   }
 
   protected async doDeleteContainer(container: Container, signal?: AbortSignal): Promise<void> {
-    await this.client.send(new DeleteBucketCommand({ Bucket: container.name }), { abortSignal: signal });
+    const command = new DeleteBucketCommand({ Bucket: container.name });
+    await this.client.send(command, { abortSignal: signal });
   }
 
   // ---------------------------------------------------------------- listing
@@ -150,7 +162,8 @@ export class S3StorageDriver extends StorageDriver {
     let token: string | undefined;
     do {
       const request = { ...query, bucket: container.name, token };
-      const page = await this.withRetries("listObjects", { container: container.name }, query.signal, () =>
+      const context = { container: container.name };
+      const page = await this.withRetries("listObjects", context, query.signal, () =>
         fetchPage(this.client, request),
       );
       for (const entry of page.entries) {
@@ -167,16 +180,21 @@ export class S3StorageDriver extends StorageDriver {
    * HeadObject. A HEAD answer has no body, so a 404 cannot say whether the key or the bucket
    * is missing; the bucket is then looked up to raise the right error.
    */
-  protected async doGetObject(container: Container, objectName: string, signal?: AbortSignal): Promise<StorageObject> {
+  protected async doGetObject(
+    container: Container,
+    objectName: string,
+    signal?: AbortSignal,
+  ): Promise<StorageObject> {
+    const command = new HeadObjectCommand({ Bucket: container.name, Key: objectName });
     try {
-      const head = await this.client.send(new HeadObjectCommand({ Bucket: container.name, Key: objectName }), {
-        abortSignal: signal,
-      });
+      const head = await this.client.send(command, { abortSignal: signal });
       return this.makeObject(container, fromHead(objectName, head));
     } catch (error) {
       const mapped = mapS3Error(error, { container: container.name, objectName });
       if (!(mapped instanceof ObjectDoesNotExistError)) throw error;
-      if (!(await this.bucketExists(container.name, signal))) throw new ContainerDoesNotExistError(container.name);
+
+      const bucketExists = await this.bucketExists(container.name, signal);
+      if (!bucketExists) throw new ContainerDoesNotExistError(container.name);
       throw error;
     }
   }
@@ -215,14 +233,21 @@ export class S3StorageDriver extends StorageDriver {
   }
 
   /** DeleteObject; S3 answers 204 for a key that is already gone. */
-  protected async doDeleteObject(container: Container, objectName: string, signal?: AbortSignal): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: container.name, Key: objectName }), {
-      abortSignal: signal,
-    });
+  protected async doDeleteObject(
+    container: Container,
+    objectName: string,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const command = new DeleteObjectCommand({ Bucket: container.name, Key: objectName });
+    await this.client.send(command, { abortSignal: signal });
   }
 
   /** One DeleteObjects request (the core hands at most 1,000 names, S3's limit). */
-  protected override async doDeleteObjects(container: Container, names: string[], signal?: AbortSignal): Promise<void> {
+  protected override async doDeleteObjects(
+    container: Container,
+    names: string[],
+    signal?: AbortSignal,
+  ): Promise<void> {
     const command = new DeleteObjectsCommand({
       Bucket: container.name,
       Delete: { Objects: names.map((Key) => ({ Key })), Quiet: true },
@@ -243,7 +268,8 @@ export class S3StorageDriver extends StorageDriver {
     extra: UploadExtra | undefined,
     signal?: AbortSignal,
   ): Promise<StorageObject> {
-    await copyObject(this.client, { source: obj, bucket: destination.name, key: objectName, extra, signal });
+    const job = { source: obj, bucket: destination.name, key: objectName, extra, signal };
+    await copyObject(this.client, job);
     return this.doGetObject(destination, objectName, signal);
   }
 
@@ -267,7 +293,8 @@ export class S3StorageDriver extends StorageDriver {
     expiresIn: number,
     contentType?: string,
   ): Promise<string> {
-    return signedPutUrl(this.client, { bucket: container.name, key: objectName }, expiresIn, contentType);
+    const target = { bucket: container.name, key: objectName };
+    return signedPutUrl(this.client, target, expiresIn, contentType);
   }
 
   // ---------------------------------------------------------------- errors
@@ -294,7 +321,8 @@ export class S3StorageDriver extends StorageDriver {
       await this.client.send(new HeadBucketCommand({ Bucket: name }), { abortSignal: signal });
       return true;
     } catch (error) {
-      if (mapS3Error(error, { container: name }) instanceof ContainerDoesNotExistError) return false;
+      const mapped = mapS3Error(error, { container: name });
+      if (mapped instanceof ContainerDoesNotExistError) return false;
       throw error;
     }
   }

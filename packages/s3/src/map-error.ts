@@ -68,23 +68,23 @@ const BY_CODE = new Map<string, Mapper>([
   ["BucketAlreadyExists", (c) => new ContainerAlreadyExistsError(c.container ?? "", c)],
   ["BucketNotEmpty", (c) => new ContainerIsNotEmptyError(c.container ?? "", c)],
   ["AccessDenied", (c) => new PermissionDeniedError("Access denied", c)],
-  ["AllAccessDisabled", (c) => new PermissionDeniedError("All access to this resource is disabled", c)],
+  ["AllAccessDisabled", (c) => new PermissionDeniedError("All access to it is disabled", c)],
   ["PreconditionFailed", (c) => new PreconditionFailedError(preconditionMessage(c), c)],
   ["ConditionalRequestConflict", (c) => new PreconditionFailedError(conflictMessage(c), c)],
   ["InvalidRange", (c) => new InvalidRangeError("The range is not satisfiable", c)],
   ["BadDigest", (c) => digestMismatch(c)],
-  ["InvalidBucketName", (c) => new InvalidContainerNameError(c.container ?? "", "the server refused it", c)],
-  ["KeyTooLongError", (c) => new InvalidObjectNameError(c.objectName ?? "", "the key is too long", c)],
+  ["InvalidBucketName", (c) => new InvalidContainerNameError(c.container ?? "", "refused", c)],
+  ["KeyTooLongError", (c) => new InvalidObjectNameError(c.objectName ?? "", "too long", c)],
   ["MetadataTooLarge", (c) => new InvalidArgumentError("The metadata exceeds S3's 2 KB limit", c)],
   ["EntityTooLarge", (c) => new InvalidArgumentError("The object exceeds the size S3 accepts", c)],
-  ["InvalidArgument", (c, s) => new InvalidArgumentError(`The server refused an argument (${s.code})`, c)],
+  ["InvalidArgument", (c) => new InvalidArgumentError("The server refused an argument", c)],
   ["AccessControlListNotSupported", (c) => new NotSupportedError("ACLs on this bucket", c)],
   ["NotImplemented", (c) => new NotSupportedError("This operation on this server", c)],
   ["NoSuchUpload", (c) => new ProviderError(uploadGoneMessage(), c)],
   // Servers that keep keys as file paths (versitygw's posix backend) cannot hold `a` next
   // to `a/b`.
-  ["ObjectParentIsFile", (c) => new ObjectNameConflictError(c.objectName ?? "", parentOf(c.objectName), c)],
-  ["ExistingObjectIsDirectory", (c) => new ObjectNameConflictError(c.objectName ?? "", `${c.objectName}/`, c)],
+  ["ObjectParentIsFile", (c) => nameConflict(c, parentOf(c.objectName))],
+  ["ExistingObjectIsDirectory", (c) => nameConflict(c, `${c.objectName}/`)],
   ...AUTH_CODES.map((code): [string, Mapper] => [code, (c, s) => authError(c, s)]),
   ...TRANSIENT_CODES.map((code): [string, Mapper] => [code, (c, s) => transient(c, s)]),
 ]);
@@ -106,11 +106,13 @@ export function mapS3Error(error: unknown, context: ErrorContext): StorageError 
 function mapStatus(context: ErrorContext, shape: ErrorShape): StorageError {
   const { status } = shape;
   if (status === 404) {
-    if (context.objectName !== undefined) return new ObjectDoesNotExistError(context.objectName, context);
-    return new ContainerDoesNotExistError(context.container ?? "", context);
+    const { objectName, container = "" } = context;
+    if (objectName !== undefined) return new ObjectDoesNotExistError(objectName, context);
+    return new ContainerDoesNotExistError(container, context);
   }
   if (status === 403) {
-    return new PermissionDeniedError("Forbidden (wrong credentials or missing permission)", context);
+    const message = "Forbidden (wrong credentials or a missing permission)";
+    return new PermissionDeniedError(message, context);
   }
   if (status === 412) return new PreconditionFailedError(preconditionMessage(context), context);
   if (status === 416) return new InvalidRangeError("The range is not satisfiable", context);
@@ -159,6 +161,10 @@ function preconditionMessage(context: ErrorContext): string {
 
 function conflictMessage(context: ErrorContext): string {
   return `${preconditionMessage(context)}: a concurrent conditional write won`;
+}
+
+function nameConflict(context: ErrorContext, conflictsWith: string): StorageError {
+  return new ObjectNameConflictError(context.objectName ?? "", conflictsWith, context);
 }
 
 /** The parent "directory" of a key, which some ancestor object stands in the way of. */

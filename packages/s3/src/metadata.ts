@@ -28,7 +28,7 @@ export function encodeMetadata(metaData: Record<string, string>): Record<string,
 }
 
 /** The metadata S3 returned, with encoded values decoded. */
-export function decodeMetadata(headers: Record<string, string> | undefined): Record<string, string> {
+export function decodeMetadata(headers?: Record<string, string>): Record<string, string> {
   const decoded: Record<string, string> = {};
   for (const [key, value] of Object.entries(headers ?? {})) decoded[key] = decodeValue(value);
   return decoded;

@@ -13,7 +13,12 @@ import { ObjectHashMismatchError, type UploadRequest } from "@stowage/core";
 import { MAX_PARTS } from "./limits.js";
 import { isEncryptedEtag, unquote } from "./object-info.js";
 import type { PartReader } from "./part-reader.js";
-import { quoteEtag, type ObjectParams, type UploadDeps, type UploadOutcome } from "./upload-context.js";
+import {
+  quoteEtag,
+  type ObjectParams,
+  type UploadDeps,
+  type UploadOutcome,
+} from "./upload-context.js";
 import { tooManyPartsError, wrongSizeError } from "./upload-plan.js";
 
 /** One multipart upload in progress. */
@@ -60,7 +65,8 @@ export async function sendMultipart(
 /** Reads and sends the parts, `queueSize` at a time. */
 async function sendParts(job: Job, reader: PartReader): Promise<CompletedPart[]> {
   const stop = new AbortController();
-  const signal = job.request.signal ? AbortSignal.any([job.request.signal, stop.signal]) : stop.signal;
+  const caller = job.request.signal;
+  const signal = caller ? AbortSignal.any([caller, stop.signal]) : stop.signal;
   const parts: CompletedPart[] = [];
   const inFlight = new Set<Promise<void>>();
   let failure: unknown;
@@ -119,7 +125,12 @@ async function nextPart(job: Job, reader: PartReader): Promise<Buffer> {
   return data;
 }
 
-async function sendPart(job: Job, number: number, data: Buffer, signal: AbortSignal): Promise<CompletedPart> {
+async function sendPart(
+  job: Job,
+  number: number,
+  data: Buffer,
+  signal: AbortSignal,
+): Promise<CompletedPart> {
   const { request, deps } = job;
   if (request.verifyHash) job.digests[number - 1] = createHash("md5").update(data).digest();
 
@@ -132,8 +143,11 @@ async function sendPart(job: Job, number: number, data: Buffer, signal: AbortSig
     ContentLength: data.length,
     ContentMD5: request.verifyHash ? job.digests[number - 1]!.toString("base64") : undefined,
   });
-  const answer = await deps.retrying("uploadPart", signal, () => deps.client.send(command, { abortSignal: signal }));
-  if (request.verifyHash && !isEncryptedEtag(answer)) checkPartEtag(job, number, unquote(answer.ETag));
+  const send = () => deps.client.send(command, { abortSignal: signal });
+  const answer = await deps.retrying("uploadPart", signal, send);
+  if (request.verifyHash && !isEncryptedEtag(answer)) {
+    checkPartEtag(job, number, unquote(answer.ETag));
+  }
   return { PartNumber: number, ETag: answer.ETag };
 }
 
@@ -175,9 +189,10 @@ async function checkCompositeEtag(job: Job, etag: string): Promise<void> {
   if (etag.toLowerCase() === expected) return;
 
   const { request, deps } = job;
-  const remove = new DeleteObjectCommand({ Bucket: request.container.name, Key: request.objectName });
+  const { container, objectName } = request;
+  const remove = new DeleteObjectCommand({ Bucket: container.name, Key: objectName });
   await deps.client.send(remove).catch(() => undefined);
-  throw new ObjectHashMismatchError(request.objectName, expected, etag, { container: request.container.name });
+  throw new ObjectHashMismatchError(objectName, expected, etag, { container: container.name });
 }
 
 /**

@@ -11,7 +11,10 @@ const MD5_HEX = /^[0-9a-f]{32}$/i;
  * with SSE-KMS or a customer key has an ETag that is no digest of its bytes: those are
  * reported as "etag", so that nobody compares them with an MD5.
  */
-export function hashOf(etag: string | undefined, encrypted = false): { hash: string; hashAlgorithm: HashAlgorithm } {
+export function hashOf(
+  etag: string | undefined,
+  encrypted = false,
+): { hash: string; hashAlgorithm: HashAlgorithm } {
   const hash = unquote(etag);
   const isMd5 = MD5_HEX.test(hash) && !encrypted;
   return { hash: isMd5 ? hash.toLowerCase() : hash, hashAlgorithm: isMd5 ? "md5" : "etag" };
@@ -23,9 +26,12 @@ export function unquote(etag: string | undefined): string {
 }
 
 /** Whether an object's ETag is not a digest of its bytes because of its encryption. */
-export function isEncryptedEtag(info: { ServerSideEncryption?: string; SSECustomerAlgorithm?: string }): boolean {
-  return info.ServerSideEncryption === "aws:kms" || info.ServerSideEncryption === "aws:kms:dsse" ||
-    info.SSECustomerAlgorithm !== undefined;
+export function isEncryptedEtag(info: {
+  ServerSideEncryption?: string;
+  SSECustomerAlgorithm?: string;
+}): boolean {
+  const kms = info.ServerSideEncryption?.startsWith("aws:kms") ?? false;
+  return kms || info.SSECustomerAlgorithm !== undefined;
 }
 
 /** A StorageObject's fields from a HeadObject (or GetObject) answer. */

@@ -57,7 +57,9 @@ export function transferSettings(options: S3DriverOptions): TransferSettings {
     throw new InvalidArgumentError(`queueSize must be a positive integer, got ${queueSize}`);
   }
   if (!Number.isSafeInteger(multipartThreshold) || multipartThreshold < 0) {
-    throw new InvalidArgumentError(`multipartThreshold must be a non-negative integer, got ${multipartThreshold}`);
+    throw new InvalidArgumentError(
+      `multipartThreshold must be a non-negative integer, got ${multipartThreshold}`,
+    );
   }
   return { partSize, queueSize, multipartThreshold };
 }
@@ -69,7 +71,11 @@ export function transferSettings(options: S3DriverOptions): TransferSettings {
  * servers reject or, worse, store with the chunk framing inside the object. Integrity is
  * kept by Content-MD5 on each request that sends bytes when `verifyHash` is on.
  */
-export function createClient(key: string | undefined, secret: string | undefined, options: S3DriverOptions): S3Client {
+export function createClient(
+  key: string | undefined,
+  secret: string | undefined,
+  options: S3DriverOptions,
+): S3Client {
   const config: S3ClientConfig = {
     region: options.region,
     endpoint: options.endpoint,
@@ -81,7 +87,9 @@ export function createClient(key: string | undefined, secret: string | undefined
     maxAttempts: 1,
   };
   if (key !== undefined) {
-    if (secret === undefined) throw new InvalidArgumentError("An access key was given without its secret");
+    if (secret === undefined) {
+      throw new InvalidArgumentError("An access key was given without its secret");
+    }
     config.credentials = { accessKeyId: key, secretAccessKey: secret };
   }
   return new S3Client(config);

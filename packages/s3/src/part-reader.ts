@@ -54,7 +54,9 @@ export class PartReader {
 
   private append(value: Uint8Array): void {
     if (value.length === 0) return;
-    const chunk = Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.length);
+    const chunk = Buffer.isBuffer(value)
+      ? value
+      : Buffer.from(value.buffer, value.byteOffset, value.length);
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
   }

@@ -18,7 +18,11 @@ export type UploadPlan =
  * is refused before a byte is sent.
  * @throws InvalidArgumentError
  */
-export function planUpload(size: number | undefined, settings: TransferSettings, logger?: Logger): UploadPlan {
+export function planUpload(
+  size: number | undefined,
+  settings: TransferSettings,
+  logger?: Logger,
+): UploadPlan {
   if (size === undefined) return { kind: "unknown", partSize: settings.partSize };
   if (size > MAX_OBJECT_SIZE) {
     throw new InvalidArgumentError(

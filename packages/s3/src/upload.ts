@@ -31,10 +31,13 @@ export async function sendUpload(deps: UploadDeps, request: UploadRequest): Prom
     if (plan.kind === "single") {
       return await putSingle(deps, request, params, await readDeclared(reader, request.size!));
     }
-    if (plan.kind === "multipart") return await sendMultipart(deps, request, params, reader, plan.partSize);
+    if (plan.kind === "multipart") {
+      return await sendMultipart(deps, request, params, reader, plan.partSize);
+    }
 
-    const head = await reader.read(deps.settings.multipartThreshold + 1);
-    if (head.length <= deps.settings.multipartThreshold) return await putSingle(deps, request, params, head);
+    const threshold = deps.settings.multipartThreshold;
+    const head = await reader.read(threshold + 1);
+    if (head.length <= threshold) return await putSingle(deps, request, params, head);
     reader.unshift(head);
     return await sendMultipart(deps, request, params, reader, plan.partSize);
   } catch (error) {
@@ -83,6 +86,8 @@ async function putSingle(
   // A conditional write is not repeated: had the first attempt landed, the repeat would
   // fail its own condition and report a conflict that did not happen.
   const conditional = request.ifNoneMatch !== undefined || request.ifMatch !== undefined;
-  const answer = conditional ? await send() : await deps.retrying("putObject", request.signal, send);
+  const answer = conditional
+    ? await send()
+    : await deps.retrying("putObject", request.signal, send);
   return { etag: unquote(answer.ETag), size: data.length, encrypted: isEncryptedEtag(answer) };
 }

@@ -15,7 +15,11 @@ export interface UrlTarget {
  * until it expires; changing any part of it breaks the signature.
  * @throws InvalidArgumentError when the expiry is beyond SigV4's seven days
  */
-export function signedGetUrl(client: S3Client, target: UrlTarget, expiresIn: number): Promise<string> {
+export function signedGetUrl(
+  client: S3Client,
+  target: UrlTarget,
+  expiresIn: number,
+): Promise<string> {
   checkPresignExpiry(expiresIn);
   const command = new GetObjectCommand({ Bucket: target.bucket, Key: target.key });
   return getSignedUrl(client, command, { expiresIn });
@@ -33,14 +37,20 @@ export function signedPutUrl(
   contentType?: string,
 ): Promise<string> {
   checkPresignExpiry(expiresIn);
-  const command = new PutObjectCommand({ Bucket: target.bucket, Key: target.key, ContentType: contentType });
-  return getSignedUrl(client, command, { expiresIn, signableHeaders: contentType ? new Set(["content-type"]) : undefined });
+  const command = new PutObjectCommand({
+    Bucket: target.bucket,
+    Key: target.key,
+    ContentType: contentType,
+  });
+  const signableHeaders = contentType ? new Set(["content-type"]) : undefined;
+  return getSignedUrl(client, command, { expiresIn, signableHeaders });
 }
 
 function checkPresignExpiry(expiresIn: number): void {
   if (expiresIn > MAX_PRESIGN_SECONDS) {
     throw new InvalidArgumentError(
-      `expiresIn is ${expiresIn} s; SigV4 presigned URLs last at most 7 days (${MAX_PRESIGN_SECONDS} s)`,
+      `expiresIn is ${expiresIn} s; SigV4 presigned URLs last at most 7 days ` +
+        `(${MAX_PRESIGN_SECONDS} s)`,
     );
   }
 }
@@ -60,7 +70,8 @@ export function encodeKeyPath(key: string): string {
 
 /** encodeURIComponent, plus the characters it leaves alone that S3 and CDNs may treat specially. */
 function encodeSegment(segment: string): string {
-  return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const hex = (c: string) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`;
+  return encodeURIComponent(segment).replace(/[!'()*]/g, hex);
 }
 
 function trimSlash(base: string): string {
