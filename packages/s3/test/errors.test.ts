@@ -41,7 +41,7 @@ for (const kind of S3_KINDS) {
       container = await fixture().bucket();
     });
 
-    it("reports a missing bucket from HEAD, GET and list as ContainerDoesNotExistError", async () => {
+    it("reports a missing bucket from HEAD, GET and list as a missing container", async () => {
       const driver = fixture().driver();
       const missing = uniqueBucket();
 
@@ -59,14 +59,17 @@ for (const kind of S3_KINDS) {
       await expectRejection(obj.asStream(), ObjectDoesNotExistError);
     });
 
-    it("reports an existing bucket as ContainerAlreadyExistsError, also from the server's code", async () => {
-      await expectRejection(fixture().driver().createContainer(container.name), ContainerAlreadyExistsError);
+    it("reports an existing bucket as existing, also from the server's own code", async () => {
+      const again = fixture().driver().createContainer(container.name);
+      await expectRejection(again, ContainerAlreadyExistsError);
 
       // The driver looks first; the server's own answer to a second CreateBucket maps alike
       // (moto imitates us-east-1, which answers 200 to the owner, so only versitygw has one).
-      const raw = await fixture().raw.send(new CreateBucketCommand({ Bucket: container.name })).catch((e) => e);
+      const create = new CreateBucketCommand({ Bucket: container.name });
+      const raw = await fixture().raw.send(create).catch((e) => e);
       if (kind === "s3sig") {
-        expect(mapS3Error(raw, { container: container.name })).to.be.instanceOf(ContainerAlreadyExistsError);
+        const mapped = mapS3Error(raw, { container: container.name });
+        expect(mapped).to.be.instanceOf(ContainerAlreadyExistsError);
       }
     });
 
@@ -76,21 +79,24 @@ for (const kind of S3_KINDS) {
       await expectRejection(container.delete(), ContainerIsNotEmptyError);
       await (await container.getObject("keep.txt")).delete();
       await container.delete();
-      await expectRejection(fixture().driver().getContainer(container.name), ContainerDoesNotExistError);
+      const gone = fixture().driver().getContainer(container.name);
+      await expectRejection(gone, ContainerDoesNotExistError);
     });
 
-    it("refuses a read pinned to a version that was replaced with PreconditionFailedError", async () => {
-      const driver = new PinnedReads(fixture().server.accessKey, fixture().server.secretKey, serverOptions(fixture().server));
+    it("refuses a read pinned to a replaced version with PreconditionFailedError", async () => {
+      const { server } = fixture();
+      const driver = new PinnedReads(server.accessKey, server.secretKey, serverOptions(server));
       const first = await container.uploadObjectViaStream("first version", "pinned.txt");
       await container.uploadObjectViaStream("second version", "pinned.txt");
 
-      await expectRejection(driver.readVersion(first, first.extra.version!), PreconditionFailedError);
+      const stale = driver.readVersion(first, first.extra.version!);
+      await expectRejection(stale, PreconditionFailedError);
       const current = await container.getObject("pinned.txt");
       const body = await readAll(await driver.readVersion(current, current.extra.version!));
       expect(body.toString()).to.equal("second version");
     });
 
-    it("maps a range past an object that shrank since it was read to InvalidRangeError", async () => {
+    it("maps a range past an object that shrank to InvalidRangeError", async () => {
       const stale = await container.uploadObjectViaStream("0123456789", "shrinks.txt");
       await container.uploadObjectViaStream("01", "shrinks.txt");
 
@@ -150,7 +156,8 @@ describe("S3 errors only a signature-checking server gives (s3sig)", function ()
     const container = await fixture().bucket();
     await container.uploadObjectViaStream("file", "a");
 
-    await expectRejection(container.uploadObjectViaStream("nested", "a/b"), ObjectNameConflictError);
+    const nested = container.uploadObjectViaStream("nested", "a/b");
+    await expectRejection(nested, ObjectNameConflictError);
   });
 });
 
@@ -171,7 +178,13 @@ async function ghostContainer(driver: S3StorageDriver, name: string): Promise<Co
 }
 
 /** A TCP server on 127.0.0.1 that accepts each connection and resets it at once. */
-async function resettingServer(): Promise<{ port: number; connections(): number; close(): Promise<void> }> {
+interface ResettingServer {
+  port: number;
+  connections(): number;
+  close(): Promise<void>;
+}
+
+async function resettingServer(): Promise<ResettingServer> {
   let count = 0;
   const server: Server = createServer((socket) => {
     count++;

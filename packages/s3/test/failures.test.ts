@@ -52,7 +52,8 @@ for (const kind of S3_KINDS) {
       const controller = new AbortController();
       const source = abortAfterParts(fixture(), container.name, 2, controller);
 
-      const upload = container.uploadObjectViaStream(source, "aborted.bin", { signal: controller.signal });
+      const options = { signal: controller.signal };
+      const upload = container.uploadObjectViaStream(source, "aborted.bin", options);
 
       await expectRejection(upload, OperationAbortedError);
       await expectNothingLeft("aborted.bin");
@@ -71,8 +72,12 @@ for (const kind of S3_KINDS) {
       // the body (transient, retried, then reported). moto 5.2.5 fails with an HTTP 500 page.
       if (kind === "s3sig") {
         const error = await expectRejection(upload, StorageError);
-        if (error instanceof ProviderError) expect(error.cause).to.have.property("name", "NoSuchUpload");
-        else expect(error).to.be.instanceOf(TransientError).and.have.nested.property("cause.code", "ECONNRESET");
+        if (error instanceof ProviderError) {
+          expect(error.cause).to.have.property("name", "NoSuchUpload");
+        } else {
+          expect(error).to.be.instanceOf(TransientError);
+          expect(error).to.have.nested.property("cause.code", "ECONNRESET");
+        }
       } else {
         const error = await expectRejection(upload, TransientError);
         expect((error as Error).cause).to.have.nested.property("$metadata.httpStatusCode", 500);
@@ -82,7 +87,8 @@ for (const kind of S3_KINDS) {
 
     it("refuses a stream shorter than its declared size, single-part or multipart", async () => {
       const small = container.uploadObjectViaStream(bytes(1000), "short-1.bin", { size: 2000 });
-      const large = container.uploadObjectViaStream(bytes(10 * MiB), "short-2.bin", { size: 12 * MiB });
+      const size = 12 * MiB;
+      const large = container.uploadObjectViaStream(bytes(10 * MiB), "short-2.bin", { size });
 
       await expectRejection(small, InvalidArgumentError);
       await expectRejection(large, InvalidArgumentError);
@@ -92,7 +98,8 @@ for (const kind of S3_KINDS) {
 
     it("refuses a stream longer than its declared size, single-part or multipart", async () => {
       const small = container.uploadObjectViaStream(bytes(3000), "long-1.bin", { size: 2000 });
-      const large = container.uploadObjectViaStream(bytes(14 * MiB), "long-2.bin", { size: 12 * MiB });
+      const size = 12 * MiB;
+      const large = container.uploadObjectViaStream(bytes(14 * MiB), "long-2.bin", { size });
 
       await expectRejection(small, InvalidArgumentError);
       await expectRejection(large, InvalidArgumentError);
@@ -129,11 +136,15 @@ for (const kind of S3_KINDS) {
 
     it("grows the part size of a known size that would need over 10,000 parts (C20)", async () => {
       const decisions: Record<string, unknown>[] = [];
-      const logger: Logger = { debug: (_m, fields) => decisions.push(fields ?? {}), warn: () => {} };
+      const logger: Logger = {
+        debug: (_message, fields) => decisions.push(fields ?? {}),
+        warn: () => {},
+      };
       const driver = fixture().driver({ partSize: 5 * MiB, logger });
       const bucket = await driver.getContainer(container.name);
 
-      const upload = bucket.uploadObjectViaStream(failingAfter(MiB), "grown.bin", { size: 60 * 1024 ** 3 });
+      const size = 60 * 1024 ** 3;
+      const upload = bucket.uploadObjectViaStream(failingAfter(MiB), "grown.bin", { size });
 
       await expectRejection(upload, UploadSourceError);
       expect(decisions).to.deep.include({ size: 60 * 1024 ** 3, partSize: 7 * MiB });
@@ -145,7 +156,8 @@ for (const kind of S3_KINDS) {
       if (kind === "s3sig") this.skip();
       await container.uploadObjectViaStream("first", "guarded.bin");
 
-      const upload = container.uploadObjectViaStream(bytes(11 * MiB), "guarded.bin", { ifNoneMatch: "*" });
+      const options = { ifNoneMatch: "*" as const };
+      const upload = container.uploadObjectViaStream(bytes(11 * MiB), "guarded.bin", options);
 
       await expectRejection(upload, PreconditionFailedError);
       expect(await openUploads(fixture().raw, container.name)).to.deep.equal([]);
@@ -158,7 +170,12 @@ for (const kind of S3_KINDS) {
  * 20 MiB in 1 MiB chunks; once 11 MiB were read, waits until the server holds two parts of
  * the upload, then fires the caller's abort.
  */
-async function* abortAfterParts(fixture: S3Fixture, bucket: string, parts: number, controller: AbortController) {
+async function* abortAfterParts(
+  fixture: S3Fixture,
+  bucket: string,
+  parts: number,
+  controller: AbortController,
+) {
   let sent = 0;
   for await (const chunk of bytes(20 * MiB, MiB)) {
     yield chunk;
@@ -190,7 +207,11 @@ async function waitForParts(fixture: S3Fixture, bucket: string, parts: number): 
  * so the server refuses the next part (NoSuchUpload), as it would after a lifecycle rule or
  * an operator's cleanup.
  */
-async function* abortUploadBehindTheDriver(fixture: S3Fixture, bucket: string, partsAnswered: () => number) {
+async function* abortUploadBehindTheDriver(
+  fixture: S3Fixture,
+  bucket: string,
+  partsAnswered: () => number,
+) {
   let sent = 0;
   for await (const chunk of bytes(20 * MiB, MiB)) {
     yield chunk;
@@ -200,9 +221,8 @@ async function* abortUploadBehindTheDriver(fixture: S3Fixture, bucket: string, p
       while (partsAnswered() < 1) await delay(10);
       const uploads = await fixture.raw.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
       const upload = uploads.Uploads![0]!;
-      await fixture.raw.send(
-        new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.Key, UploadId: upload.UploadId }),
-      );
+      const { Key, UploadId } = upload;
+      await fixture.raw.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key, UploadId }));
     }
   }
 }

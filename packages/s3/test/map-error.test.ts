@@ -36,10 +36,13 @@ import { mapS3Error } from "../src/map-error.js";
 
 type ErrorClass = abstract new (...args: never[]) => StorageError;
 
-const meta = (httpStatusCode: number) => ({ $metadata: { httpStatusCode }, message: "from the service" });
+const meta = (httpStatusCode: number) => ({
+  $metadata: { httpStatusCode },
+  message: "from the service",
+});
 
 /** A service error as the SDK builds one from an S3 error body: name and Code are the code. */
-function serviceError(code: string, status: number, fault: "client" | "server" = "client") {
+function serviceError(code: string, status = 400, fault: "client" | "server" = "client") {
   const error = new S3ServiceException({ name: code, $fault: fault, ...meta(status) });
   return Object.assign(error, { Code: code });
 }
@@ -49,17 +52,27 @@ function socketError(code: string) {
   return Object.assign(new Error(`socket ${code}`), { code });
 }
 
+/** An error of the SDK's own, known by its name only. */
+function named(name: string) {
+  return Object.assign(new Error(name), { name });
+}
+
 const objectContext = { container: "bucket", objectName: "key" };
-const bucketContext = { container: "bucket" };
+const onBucket = { container: "bucket" };
+const conflict = serviceError("ConditionalRequestConflict", 409);
+const NameConflict = ObjectNameConflictError;
+const NotSupported = NotSupportedError;
+const AlreadyExists = ContainerAlreadyExistsError;
+const InvalidBucketName = InvalidContainerNameError;
 
 const CASES: [string, unknown, ErrorClass, object?][] = [
   ["NoSuchBucket", new NoSuchBucket(meta(404)), ContainerDoesNotExistError],
   ["NoSuchKey", new NoSuchKey(meta(404)), ObjectDoesNotExistError],
   ["a bare 404 on HEAD of an object", new NotFound(meta(404)), ObjectDoesNotExistError],
-  ["a bare 404 on HEAD of a bucket", new NotFound(meta(404)), ContainerDoesNotExistError, bucketContext],
-  ["BucketAlreadyOwnedByYou", new BucketAlreadyOwnedByYou(meta(409)), ContainerAlreadyExistsError, bucketContext],
-  ["BucketAlreadyExists", new BucketAlreadyExists(meta(409)), ContainerAlreadyExistsError, bucketContext],
-  ["BucketNotEmpty", serviceError("BucketNotEmpty", 409), ContainerIsNotEmptyError, bucketContext],
+  ["a bare 404 on HEAD of a bucket", new NotFound(meta(404)), ContainerDoesNotExistError, onBucket],
+  ["BucketAlreadyOwnedByYou", new BucketAlreadyOwnedByYou(meta(409)), AlreadyExists, onBucket],
+  ["BucketAlreadyExists", new BucketAlreadyExists(meta(409)), AlreadyExists, onBucket],
+  ["BucketNotEmpty", serviceError("BucketNotEmpty", 409), ContainerIsNotEmptyError, onBucket],
   ["AccessDenied", new AccessDenied(meta(403)), PermissionDeniedError],
   ["AllAccessDisabled", serviceError("AllAccessDisabled", 403), PermissionDeniedError],
   ["a bare 403 on HEAD", serviceError("Unknown", 403), PermissionDeniedError],
@@ -67,10 +80,10 @@ const CASES: [string, unknown, ErrorClass, object?][] = [
   ["SignatureDoesNotMatch", serviceError("SignatureDoesNotMatch", 403), AuthenticationError],
   ["ExpiredToken", serviceError("ExpiredToken", 400), AuthenticationError],
   ["RequestTimeTooSkewed", serviceError("RequestTimeTooSkewed", 403), AuthenticationError],
-  ["no credentials in the chain", Object.assign(new Error("none"), { name: "CredentialsProviderError" }), AuthenticationError],
+  ["no credentials in the chain", named("CredentialsProviderError"), AuthenticationError],
   ["PreconditionFailed", serviceError("PreconditionFailed", 412), PreconditionFailedError],
   ["a bare 412", serviceError("Unknown", 412), PreconditionFailedError],
-  ["ConditionalRequestConflict", serviceError("ConditionalRequestConflict", 409), PreconditionFailedError],
+  ["ConditionalRequestConflict", conflict, PreconditionFailedError],
   ["InvalidRange", serviceError("InvalidRange", 416), InvalidRangeError],
   ["a bare 416", serviceError("Unknown", 416), InvalidRangeError],
   ["BadDigest", serviceError("BadDigest", 400), ObjectHashMismatchError],
@@ -82,15 +95,15 @@ const CASES: [string, unknown, ErrorClass, object?][] = [
   ["a bare 429", serviceError("Unknown", 429), TransientError],
   ["a connection reset", socketError("ECONNRESET"), TransientError],
   ["a refused connection", socketError("ECONNREFUSED"), TransientError],
-  ["a socket timeout", Object.assign(new Error("timed out"), { name: "TimeoutError" }), TransientError],
-  ["InvalidBucketName", serviceError("InvalidBucketName", 400), InvalidContainerNameError, bucketContext],
+  ["a socket timeout", named("TimeoutError"), TransientError],
+  ["InvalidBucketName", serviceError("InvalidBucketName", 400), InvalidBucketName, onBucket],
   ["KeyTooLongError", serviceError("KeyTooLongError", 400), InvalidObjectNameError],
   ["ObjectParentIsFile", serviceError("ObjectParentIsFile", 409), ObjectNameConflictError],
-  ["ExistingObjectIsDirectory", serviceError("ExistingObjectIsDirectory", 409), ObjectNameConflictError],
+  ["ExistingObjectIsDirectory", serviceError("ExistingObjectIsDirectory", 409), NameConflict],
   ["MetadataTooLarge", serviceError("MetadataTooLarge", 400), InvalidArgumentError],
   ["EntityTooLarge", serviceError("EntityTooLarge", 400), InvalidArgumentError],
   ["InvalidArgument", serviceError("InvalidArgument", 400), InvalidArgumentError],
-  ["AccessControlListNotSupported", serviceError("AccessControlListNotSupported", 400), NotSupportedError],
+  ["AccessControlListNotSupported", serviceError("AccessControlListNotSupported"), NotSupported],
   ["NotImplemented", serviceError("NotImplemented", 501, "server"), NotSupportedError],
   ["NoSuchUpload", new NoSuchUpload(meta(404)), ProviderError],
   ["an unknown code", serviceError("SomethingNew", 400), ProviderError],
@@ -109,7 +122,7 @@ describe("mapS3Error", () => {
 
   it("names the container and object in the errors it builds", () => {
     const missing = mapS3Error(new NoSuchKey(meta(404)), objectContext) as ObjectDoesNotExistError;
-    const bucket = mapS3Error(new NoSuchBucket(meta(404)), bucketContext);
+    const bucket = mapS3Error(new NoSuchBucket(meta(404)), onBucket);
 
     expect(missing.objectName).to.equal("key");
     expect(missing.container).to.equal("bucket");
@@ -117,7 +130,8 @@ describe("mapS3Error", () => {
   });
 
   it("marks only transient faults retryable", () => {
-    expect(mapS3Error(serviceError("SlowDown", 503, "server"), objectContext).retryable).to.equal(true);
+    const slowDown = serviceError("SlowDown", 503, "server");
+    expect(mapS3Error(slowDown, objectContext).retryable).to.equal(true);
     expect(mapS3Error(new AccessDenied(meta(403)), objectContext).retryable).to.equal(false);
   });
 

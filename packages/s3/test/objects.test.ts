@@ -30,7 +30,8 @@ for (const kind of S3_KINDS) {
     });
 
     it("copies with new metadata when asked, replacing the source's", async () => {
-      const source = await container.uploadObjectViaStream("x", "a.bin", { extra: { metaData: { old: "1" } } });
+      const extra = { metaData: { old: "1" } };
+      const source = await container.uploadObjectViaStream("x", "a.bin", { extra });
 
       const copy = await source.copyTo(container, "b.bin", { extra: { metaData: { new: "2" } } });
 
@@ -49,12 +50,18 @@ for (const kind of S3_KINDS) {
     });
 
     it("deletes a directory in DeleteObjects batches, sparing its siblings (C15)", async () => {
-      const names = ["reports/2024/a.csv", "reports/2024/q/b.csv", "reports/2024-old/b.csv", "reports/20245.csv"];
+      const names = [
+        "reports/2024/a.csv",
+        "reports/2024/q/b.csv",
+        "reports/2024-old/b.csv",
+        "reports/20245.csv",
+      ];
       for (const name of names) await container.uploadObjectViaStream("x", name);
       const driver = fixture().driver();
       const batches = countCommands(driver.client, "DeleteObjectsCommand");
 
-      const deleted = await driver.deleteDirectory(await driver.getContainer(container.name), "reports/2024");
+      const bucket = await driver.getContainer(container.name);
+      const deleted = await driver.deleteDirectory(bucket, "reports/2024");
 
       expect(deleted).to.equal(2);
       expect(batches()).to.equal(1);
@@ -68,14 +75,17 @@ for (const kind of S3_KINDS) {
       if (kind === "s3sig") this.skip();
       expect(container.driver.capabilities.acl).to.equal(true);
 
-      await container.uploadObjectViaStream("public", "public.txt", { extra: { acl: "public-read" } });
+      const extra = { acl: "public-read" };
+      await container.uploadObjectViaStream("public", "public.txt", { extra });
 
       const grants = await readGrants(fixture().raw, container.name, "public.txt");
-      expect(grants).to.deep.include({ uri: "http://acs.amazonaws.com/groups/global/AllUsers", permission: "READ" });
+      const allUsers = "http://acs.amazonaws.com/groups/global/AllUsers";
+      expect(grants).to.deep.include({ uri: allUsers, permission: "READ" });
     });
 
     it("refuses metadata keys S3 would lowercase, naming the key to use (C23)", async () => {
-      const upload = container.uploadObjectViaStream("x", "meta.txt", { extra: { metaData: { "Original-Name": "a" } } });
+      const extra = { metaData: { "Original-Name": "a" } };
+      const upload = container.uploadObjectViaStream("x", "meta.txt", { extra });
 
       const error = await expectRejection(upload, InvalidArgumentError);
       expect((error as Error).message).to.contain('"original-name"');
@@ -106,5 +116,6 @@ function countCommands(client: S3Client, commandName: string): () => number {
 
 async function readGrants(raw: S3Client, bucket: string, key: string) {
   const acl = await raw.send(new GetObjectAclCommand({ Bucket: bucket, Key: key }));
-  return (acl.Grants ?? []).map((grant) => ({ uri: grant.Grantee?.URI, permission: grant.Permission }));
+  const grants = acl.Grants ?? [];
+  return grants.map((grant) => ({ uri: grant.Grantee?.URI, permission: grant.Permission }));
 }

@@ -52,7 +52,10 @@ export function serverOptions(server: TestServer): S3DriverOptions {
 
 function makeFixture(server: TestServer): S3Fixture {
   const driver = (options: S3DriverOptions = {}) =>
-    new S3StorageDriver(server.accessKey, server.secretKey, { ...serverOptions(server), ...options });
+    new S3StorageDriver(server.accessKey, server.secretKey, {
+      ...serverOptions(server),
+      ...options,
+    });
   const raw = new S3Client({
     endpoint: server.endpoint,
     region: server.region,
@@ -75,8 +78,10 @@ export async function openUploads(raw: S3Client, bucket: string): Promise<string
 }
 
 /** A stream of `total` bytes in `chunk`-sized pieces, of unknown length to the driver. */
-export async function* bytes(total: number, chunk = 256 * 1024, fill = 0x61): AsyncGenerator<Buffer> {
-  for (let sent = 0; sent < total; sent += chunk) yield Buffer.alloc(Math.min(chunk, total - sent), fill);
+export async function* bytes(total: number, chunk = 256 * 1024, fill = 0x61) {
+  for (let sent = 0; sent < total; sent += chunk) {
+    yield Buffer.alloc(Math.min(chunk, total - sent), fill);
+  }
 }
 
 /** Reads a stream whole. */
@@ -89,7 +94,10 @@ export async function readAll(stream: AsyncIterable<Uint8Array>): Promise<Buffer
 export const MiB = 1024 * 1024;
 
 /** Awaits a promise that must reject with `type`; resolves the error. */
-export async function expectRejection(promise: Promise<unknown>, type: abstract new (...args: never[]) => Error) {
+export async function expectRejection(
+  promise: Promise<unknown>,
+  type: abstract new (...args: never[]) => Error,
+): Promise<unknown> {
   try {
     await promise;
   } catch (error) {

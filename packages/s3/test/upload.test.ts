@@ -10,7 +10,15 @@ import {
   type Container,
 } from "@stowage/core";
 
-import { MiB, S3_KINDS, bytes, expectRejection, openUploads, readAll, useS3Server } from "./support.js";
+import {
+  MiB,
+  S3_KINDS,
+  bytes,
+  expectRejection,
+  openUploads,
+  readAll,
+  useS3Server,
+} from "./support.js";
 
 const md5 = (data: Uint8Array) => createHash("md5").update(data).digest("hex");
 
@@ -41,7 +49,7 @@ for (const kind of S3_KINDS) {
       expect(await content("small.txt")).to.deep.equal(body);
     });
 
-    it("sends a known-size upload past the threshold in parts and reports an ETag, not an MD5", async () => {
+    it("sends a known size past the threshold in parts, reporting an ETag", async () => {
       const body = Buffer.alloc(12 * MiB + 5, 7);
       const progress: number[] = [];
       const obj = await container.uploadObjectViaStream(body, "big.bin", {
@@ -85,7 +93,8 @@ for (const kind of S3_KINDS) {
     });
 
     it("stores an empty stream as a 0-byte object with the MD5 of nothing", async () => {
-      const obj = await container.uploadObjectViaStream(bytes(0), "empty.bin", { verifyHash: true });
+      const options = { verifyHash: true };
+      const obj = await container.uploadObjectViaStream(bytes(0), "empty.bin", options);
 
       expect(obj.size).to.equal(0);
       expect(obj.hash).to.equal(md5(Buffer.alloc(0)));
@@ -116,7 +125,8 @@ for (const kind of S3_KINDS) {
       corruptBodies(driver.client);
       const bucket = await driver.getContainer(container.name);
 
-      const upload = bucket.uploadObjectViaStream(bytes(11 * MiB), "corrupt.bin", { verifyHash: true });
+      const options = { verifyHash: true };
+      const upload = bucket.uploadObjectViaStream(bytes(11 * MiB), "corrupt.bin", options);
 
       await expectRejection(upload, ObjectHashMismatchError);
       expect(await container.objectExists("corrupt.bin")).to.equal(false);
@@ -124,10 +134,17 @@ for (const kind of S3_KINDS) {
     });
 
     it("keeps content type, headers and metadata, with non-ASCII values", async () => {
-      const metaData = { "original-name": "報告書 2024.pdf", plain: "ascii", lookalike: "=?UTF-8?B?eA==?=" };
+      const metaData = {
+        "original-name": "報告書 2024.pdf",
+        plain: "ascii",
+        lookalike: "=?UTF-8?B?eA==?=",
+      };
       await container.uploadObjectViaStream("%PDF", "doc", {
         extra: { contentType: "application/pdf", metaData },
-        headers: { "Content-Disposition": 'attachment; filename="doc.pdf"', "Cache-Control": "max-age=60" },
+        headers: {
+          "Content-Disposition": 'attachment; filename="doc.pdf"',
+          "Cache-Control": "max-age=60",
+        },
       });
 
       const obj = await container.getObject("doc");
@@ -148,9 +165,10 @@ for (const kind of S3_KINDS) {
 
     it("replaces with ifMatch only the version given", async () => {
       const first = await container.uploadObjectViaStream("v1", "versioned.txt");
-      const second = await container.uploadObjectViaStream("v2", "versioned.txt", { ifMatch: first.extra.version });
+      const ifFirst = { ifMatch: first.extra.version };
+      const second = await container.uploadObjectViaStream("v2", "versioned.txt", ifFirst);
 
-      const stale = container.uploadObjectViaStream("v3", "versioned.txt", { ifMatch: first.extra.version });
+      const stale = container.uploadObjectViaStream("v3", "versioned.txt", ifFirst);
 
       await expectRejection(stale, PreconditionFailedError);
       expect(second.extra.version).to.not.equal(first.extra.version);

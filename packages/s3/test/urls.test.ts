@@ -50,7 +50,8 @@ for (const kind of S3_KINDS) {
     it("refuses an expiry beyond SigV4's seven days before signing", async () => {
       const obj = await container.uploadObjectViaStream("x", "week.txt");
 
-      const error = await expectRejection(obj.getSignedUrl({ expiresIn: 8 * 24 * 3600 }), InvalidArgumentError);
+      const eightDays = obj.getSignedUrl({ expiresIn: 8 * 24 * 3600 });
+      const error = await expectRejection(eightDays, InvalidArgumentError);
       expect((error as Error).message).to.contain("7 days");
     });
   });
@@ -84,7 +85,8 @@ describe("S3 signed URLs checked by the server (s3sig)", function () {
   });
 
   it("refuses a GET URL whose expiry was extended", async () => {
-    const url = new URL(await (await container.getObject("private.txt")).getSignedUrl({ expiresIn: 60 }));
+    const obj = await container.getObject("private.txt");
+    const url = new URL(await obj.getSignedUrl({ expiresIn: 60 }));
     url.searchParams.set("X-Amz-Expires", "600");
 
     expect((await fetch(url)).status).to.equal(403);
@@ -100,9 +102,11 @@ describe("S3 signed URLs checked by the server (s3sig)", function () {
   });
 
   it("refuses a signed PUT with another content type than signed", async () => {
-    const url = await container.getSignedUploadUrl("typed.json", { contentType: "application/json" });
+    const options = { contentType: "application/json" };
+    const url = await container.getSignedUploadUrl("typed.json", options);
 
-    const response = await fetch(url, { method: "PUT", body: "<x/>", headers: { "Content-Type": "text/xml" } });
+    const headers = { "Content-Type": "text/xml" };
+    const response = await fetch(url, { method: "PUT", body: "<x/>", headers });
 
     expect(response.status).to.equal(403);
     expect(await container.objectExists("typed.json")).to.equal(false);
@@ -111,7 +115,8 @@ describe("S3 signed URLs checked by the server (s3sig)", function () {
 
 describe("S3 CDN URLs", () => {
   it("are off without cdnBaseUrl, and say so", async () => {
-    const driver = new S3StorageDriver("key", "secret", { region: "us-east-1", endpoint: "http://127.0.0.1:1" });
+    const options = { region: "us-east-1", endpoint: "http://127.0.0.1:1" };
+    const driver = new S3StorageDriver("key", "secret", options);
     const container = new Container("bucket", {}, driver);
 
     expect(driver.capabilities.cdnUrls).to.equal(false);
@@ -125,11 +130,13 @@ describe("S3 CDN URLs", () => {
       cdnBaseUrl: (bucket) => `https://cdn.example.com/${bucket}/`,
     });
     const container = new Container("media", {}, driver);
-    const init = { name: "a b/100%+#?é.txt", size: 1, hash: "", hashAlgorithm: "etag" as const, contentType: "" };
+    const name = "a b/100%+#?é.txt";
+    const init = { name, size: 1, hash: "", hashAlgorithm: "etag" as const, contentType: "" };
     const obj = new StorageObject(init, container);
 
     expect(driver.capabilities.cdnUrls).to.equal(true);
-    expect(await obj.getCdnUrl()).to.equal("https://cdn.example.com/media/a%20b/100%25%2B%23%3F%C3%A9.txt");
+    const expected = "https://cdn.example.com/media/a%20b/100%25%2B%23%3F%C3%A9.txt";
+    expect(await obj.getCdnUrl()).to.equal(expected);
     expect(await container.getCdnUrl()).to.equal("https://cdn.example.com/media/");
   });
 });
