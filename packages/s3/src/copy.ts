@@ -1,12 +1,7 @@
 import { CopyObjectCommand, type ObjectCannedACL, type S3Client } from "@aws-sdk/client-s3";
-import {
-  contentTypeFor,
-  NotSupportedError,
-  type StorageObject,
-  type UploadExtra,
-} from "@stowage/core";
+import { contentTypeFor, type StorageObject, type UploadExtra } from "@stowage/core";
 
-import { MAX_SINGLE_PUT } from "./limits.js";
+import { copyInParts, type CopyLimits } from "./copy-parts.js";
 import { encodeMetadata } from "./metadata.js";
 import { encodeKeyPath } from "./urls.js";
 
@@ -21,21 +16,28 @@ export interface CopyJob {
 }
 
 /**
- * Copies an object inside S3 with CopyObject. The source is named in the
+ * Copies an object inside S3: with CopyObject up to `limits.singleCopyMax` (5 GiB on S3),
+ * beyond it range by range with UploadPartCopy. The source is named in the
  * x-amz-copy-source header as `bucket/key`, URL-encoded: unencoded, a `+` would be read as
  * a space, `%` as an escape, and `?` or `#` would cut the key short.
- * @throws NotSupportedError for sources over 5 GiB, which CopyObject cannot copy
  */
-export async function copyObject(client: S3Client, job: CopyJob): Promise<void> {
-  if (job.source.size > MAX_SINGLE_PUT) {
-    throw new NotSupportedError("Server-side copy of objects over 5 GiB (CopyObject's limit)");
+export async function copyObject(
+  client: S3Client,
+  job: CopyJob,
+  limits: CopyLimits,
+): Promise<void> {
+  const source = copySource(job.source.container.name, job.source.name);
+  const headers = job.extra ? newHeaders(job.key, job.extra) : undefined;
+  if (job.source.size > limits.singleCopyMax) {
+    return copyInParts(client, job, limits, source, headers);
   }
 
   const command = new CopyObjectCommand({
     Bucket: job.bucket,
     Key: job.key,
-    CopySource: copySource(job.source.container.name, job.source.name),
-    ...replacement(job.key, job.extra),
+    CopySource: source,
+    MetadataDirective: headers ? "REPLACE" : "COPY",
+    ...headers,
   });
   await client.send(command, { abortSignal: job.signal });
 }
@@ -45,11 +47,11 @@ export function copySource(bucket: string, key: string): string {
   return `${bucket}/${encodeKeyPath(key)}`;
 }
 
-/** With new `extra`, the copy's headers replace the source's (MetadataDirective REPLACE). */
-function replacement(key: string, extra: UploadExtra | undefined) {
-  if (!extra) return { MetadataDirective: "COPY" as const };
+/** What a copy given new `extra` stores instead of the source's headers. */
+export type NewHeaders = ReturnType<typeof newHeaders>;
+
+function newHeaders(key: string, extra: UploadExtra) {
   return {
-    MetadataDirective: "REPLACE" as const,
     ContentType: extra.contentType ?? contentTypeFor(key),
     Metadata: encodeMetadata(extra.metaData ?? {}),
     ACL: extra.acl as ObjectCannedACL | undefined,

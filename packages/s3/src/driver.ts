@@ -32,6 +32,8 @@ import {
 } from "@stowage/core";
 
 import { copyObject } from "./copy.js";
+import type { CopyLimits } from "./copy-parts.js";
+import { MAX_SINGLE_PUT } from "./limits.js";
 import { fetchPage } from "./listing.js";
 import { mapS3Error } from "./map-error.js";
 import { bucketNameProblem, keyProblem } from "./names.js";
@@ -45,6 +47,8 @@ import {
 import { sendUpload } from "./upload.js";
 import { quoteEtag, type UploadDeps } from "./upload-context.js";
 import { cdnObjectUrl, signedGetUrl, signedPutUrl } from "./urls.js";
+
+const MiB = 1024 * 1024;
 
 /**
  * Amazon S3 and S3-compatible services (Libcloud's S3StorageDriver), over the AWS SDK v3.
@@ -269,8 +273,17 @@ export class S3StorageDriver extends StorageDriver {
     signal?: AbortSignal,
   ): Promise<StorageObject> {
     const job = { source: obj, bucket: destination.name, key: objectName, extra, signal };
-    await copyObject(this.client, job);
+    await copyObject(this.client, job, this.copyLimits());
     return this.doGetObject(destination, objectName, signal);
+  }
+
+  /**
+   * Sources up to 5 GiB are copied by one CopyObject; larger ones in 256 MiB ranges (grown
+   * to fit 10,000 parts), `queueSize` at a time.
+   */
+  protected copyLimits(): CopyLimits {
+    const { queueSize } = this.transfer;
+    return { singleCopyMax: MAX_SINGLE_PUT, partSize: 256 * MiB, queueSize };
   }
 
   // ---------------------------------------------------------------- URLs

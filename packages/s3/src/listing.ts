@@ -1,4 +1,5 @@
 import { ListObjectsV2Command, type ListObjectsV2Output, type S3Client } from "@aws-sdk/client-s3";
+import { ProviderError } from "@stowage/core";
 
 /** One page of a listing, decoded, with objects and common prefixes in one name order. */
 export interface ListingPage {
@@ -47,6 +48,10 @@ export async function fetchPage(client: S3Client, query: PageQuery): Promise<Lis
     kind: "prefix",
     name: decode(p.Prefix ?? ""),
   }));
+  // A truncated page without a token would end the listing early, silently short.
+  if (page.IsTruncated && !page.NextContinuationToken) {
+    throw new ProviderError("The server cut a listing page short without a continuation token");
+  }
   const nextToken = page.IsTruncated ? page.NextContinuationToken : undefined;
   return { entries: mergeByName(objects, prefixes), nextToken };
 }

@@ -5,7 +5,17 @@ import { GetObjectAclCommand, type S3Client } from "@aws-sdk/client-s3";
 import { expect } from "chai";
 import { InvalidArgumentError, type Container } from "@stowage/core";
 
-import { S3_KINDS, expectRejection, readAll, useS3Server } from "./support.js";
+import type { CopyLimits } from "../src/copy-parts.js";
+import { S3StorageDriver } from "../src/index.js";
+import {
+  MiB,
+  S3_KINDS,
+  expectRejection,
+  openUploads,
+  readAll,
+  serverOptions,
+  useS3Server,
+} from "./support.js";
 
 for (const kind of S3_KINDS) {
   describe(`S3 objects (${kind})`, function () {
@@ -27,6 +37,23 @@ for (const kind of S3_KINDS) {
       expect(copy.contentType).to.equal("text/csv");
       expect(copy.metaData).to.deep.equal({ owner: "ünïcode" });
       expect((await readAll(await copy.asStream())).toString()).to.equal("a,b");
+    });
+
+    it("copies a source too large for CopyObject in ranges, keeping its headers", async () => {
+      const { server } = fixture();
+      const driver = new SmallCopies(server.accessKey, server.secretKey, serverOptions(server));
+      const bucket = await driver.getContainer(container.name);
+      const body = Buffer.alloc(12 * MiB + 3, 9);
+      const extra = { contentType: "video/mp4", metaData: { title: "グラフ" } };
+      const source = await bucket.uploadObjectViaStream(body, "big.mp4", { extra });
+
+      const copy = await source.copyTo(bucket, "big-copy.mp4");
+
+      expect(copy.hash).to.match(/-3$/);
+      expect(copy.contentType).to.equal("video/mp4");
+      expect(copy.metaData).to.deep.equal({ title: "グラフ" });
+      expect(await readAll(await copy.asStream())).to.deep.equal(body);
+      expect(await openUploads(fixture().raw, container.name)).to.deep.equal([]);
     });
 
     it("copies with new metadata when asked, replacing the source's", async () => {
@@ -99,6 +126,13 @@ for (const kind of S3_KINDS) {
       expect((await container.getObject("meta.txt")).metaData).to.deep.equal(metaData);
     });
   });
+}
+
+/** Copies past 6 MiB in 5 MiB ranges, to reach the path S3 takes past 5 GiB. */
+class SmallCopies extends S3StorageDriver {
+  protected override copyLimits(): CopyLimits {
+    return { singleCopyMax: 6 * MiB, partSize: 5 * MiB, queueSize: 2 };
+  }
 }
 
 /** Counts the requests of one command a client sends. */
