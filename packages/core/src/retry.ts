@@ -11,6 +11,12 @@ export interface RetryOptions {
   maxDelayMs?: number;
   /** Which errors count as transient. Default: those whose `retryable` is true. */
   isRetryable?: (error: StorageError) => boolean;
+  /**
+   * A download that receives no byte for this long while its reader waits is treated as
+   * cut: it is resumed like a reset connection, or fails with TransientError once the
+   * attempts are spent. Time the reader itself takes does not count. Default 30,000 ms.
+   */
+  idleTimeoutMs?: number;
 }
 
 export type RetryPolicy = Required<RetryOptions>;
@@ -21,6 +27,7 @@ export const defaultRetryPolicy: RetryPolicy = {
   baseDelayMs: 100,
   maxDelayMs: 2_000,
   isRetryable: (error) => error.retryable,
+  idleTimeoutMs: 30_000,
 };
 
 /** Fills the gaps of a caller's options with the defaults. */

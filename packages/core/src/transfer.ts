@@ -118,9 +118,16 @@ class ResumingReader {
 
   /** The current stream's chunks; throws when it ends before the expected length. */
   private async *drain(): AsyncGenerator<Buffer> {
-    for await (const chunk of this.current) {
-      this.reached += (chunk as Buffer).length;
-      yield chunk as Buffer;
+    const watch = new IdleWatch(this.current, this.resume?.policy.idleTimeoutMs);
+    try {
+      for await (const chunk of this.current) {
+        watch.pause();
+        this.reached += (chunk as Buffer).length;
+        yield chunk as Buffer;
+        watch.restart();
+      }
+    } finally {
+      watch.pause();
     }
 
     const length = this.resume?.length;
@@ -144,6 +151,36 @@ class ResumingReader {
     } catch (failure) {
       throw cannotResume(this.reached, error, this.mapError(failure));
     }
+  }
+}
+
+/**
+ * Destroys a stream that delivers nothing for `limitMs` while it is being waited on, so that
+ * a stalled connection (or a library that never reports a dropped one) becomes a failure
+ * the read can resume from instead of a hang.
+ */
+class IdleWatch {
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly stream: Readable,
+    private readonly limitMs: number | undefined,
+  ) {
+    this.restart();
+  }
+
+  restart(): void {
+    if (this.limitMs === undefined || !Number.isFinite(this.limitMs)) return;
+    const limit = this.limitMs;
+    this.pause();
+    this.timer = setTimeout(() => {
+      this.stream.destroy(new TransientError(`The download received no data for ${limit} ms`));
+    }, limit);
+  }
+
+  pause(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
   }
 }
 
