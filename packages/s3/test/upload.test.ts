@@ -66,9 +66,10 @@ for (const kind of S3_KINDS) {
       expect(await openUploads(fixture().raw, container.name)).to.deep.equal([]);
     });
 
-    // With the SDK's default checksum setting, streamed bodies go out aws-chunked with a
-    // trailing CRC, which S3-compatible servers have rejected or stored framing and all;
-    // the driver's WHEN_REQUIRED setting is what this round trip checks (C20).
+    // The driver asks the SDK for checksums only where S3 requires them (see options.ts),
+    // so a stream goes out as plain bytes with Content-Length, which every S3-compatible
+    // server reads the same way (C20). Both test servers also accept the SDK's default
+    // framing, so the setting itself is pinned in config.test.ts and urls.test.ts.
     it("uploads a 7 MiB stream of unknown length byte-exact, in parts", async () => {
       const expected = createHash("md5");
       async function* source() {
