@@ -19,7 +19,8 @@ import {
 
 import { listPage, PageMerger } from "./listing.js";
 import { mapGcsError, statusOf } from "./map-error.js";
-import { copyBody, fromGcsMetadata, predefinedAclOf } from "./metadata.js";
+import { openMedia } from "./media.js";
+import { copyBody, fromGcsMetadata, generationOf, predefinedAclOf } from "./metadata.js";
 import { gcsBucketNameProblem, gcsObjectNameProblem } from "./names.js";
 import { resolveOptions, type GoogleStorageDriverOptions } from "./options.js";
 import { uploadToGcs, type UploadPlan } from "./upload.js";
@@ -158,24 +159,17 @@ export class GoogleStorageDriver extends StorageDriver {
   }
 
   protected async doOpenRead(request: ReadRequest): Promise<Readable> {
-    const { object, range } = request;
-    const file = this.file(object.container.name, object.name);
-    // Stored bytes as they are: no decompression of gzip-encoded objects, so that sizes,
-    // ranges and the MD5 check all refer to the same bytes. Stowage checks the MD5 itself.
-    const stream = file.createReadStream({
-      validation: false,
-      decompress: false,
-      ...(range ? { start: range.start, end: range.end - 1 } : {}),
-    });
+    const { object, range, ifMatch, signal } = request;
+    const bucket = object.container.name;
+    // A pinned read names the generation: GCS then serves that generation's bytes or answers
+    // 404, never another version's.
+    const generation = ifMatch === undefined ? undefined : generationOf(ifMatch);
 
     try {
-      await responded(stream, request.signal);
-      const abort = () => stream.destroy(request.signal?.reason);
-      request.signal?.addEventListener("abort", abort, { once: true });
-      return stream;
+      const media = { bucket, objectName: object.name, range, generation, signal };
+      return await openMedia(this.storage, media);
     } catch (error) {
-      stream.destroy();
-      throw await this.explainNotFound(error, object.container.name);
+      throw await this.explainNotFound(error, bucket);
     }
   }
 
@@ -307,21 +301,4 @@ function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
     signal.addEventListener("abort", onAbort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
   });
-}
-
-/**
- * Starts a read stream's request and waits for a successful response, so that a 404 rejects
- * here (where retries and error mapping apply) rather than from the stream later. The Google
- * library only sends the request once the stream is read; `read(0)` asks for that without
- * consuming anything. A failed response is followed by the stream's error, which rejects.
- */
-function responded(stream: Readable, signal?: AbortSignal): Promise<void> {
-  const ready = new Promise<void>((resolve, reject) => {
-    stream.on("response", (response: { statusCode?: number }) => {
-      if ((response.statusCode ?? 200) < 300) resolve();
-    });
-    stream.once("error", reject);
-  });
-  stream.read(0);
-  return abortable(ready, signal);
 }

@@ -71,7 +71,7 @@ describe("GoogleStorageDriver objects (fake-gcs-server)", function () {
     });
   });
 
-  it("serves gzip-encoded objects as stored, so sizes, ranges and the MD5 agree", async function () {
+  it("serves gzip-encoded objects as stored: sizes, ranges and the MD5 agree", async function () {
     const stored = gzipSync("compressible ".repeat(100));
     const obj = await container.uploadObjectViaStream(stored, "text.gz", {
       extra: { contentType: "text/plain" },
