@@ -88,13 +88,13 @@ function fromStatus(status: number, detail: string, context: ErrorContext): Stor
 }
 
 /**
- * GCS answers 404 for a missing bucket and for a missing object alike; its message names the
- * bucket in the first case. Where the message says nothing (emulators), the driver asks
+ * GCS answers 404 for a missing bucket and for a missing object alike; only its message
+ * ("The specified bucket does not exist.") tells them apart. Where the message says nothing (emulators), the driver asks
  * whether the bucket exists before it reports the object missing.
  */
 function notFound(detail: string, context: ErrorContext): StorageError {
   const container = context.container ?? "";
-  if (context.objectName === undefined || /bucket/i.test(detail)) {
+  if (context.objectName === undefined || /specified bucket does not exist/i.test(detail)) {
     return new ContainerDoesNotExistError(container, context);
   }
   return new ObjectDoesNotExistError(context.objectName, context);

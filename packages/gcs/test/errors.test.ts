@@ -179,7 +179,7 @@ describe("mapGcsError (the Google library's error classes)", function () {
 
   it("tells a missing bucket from a missing object by GCS's message", function () {
     const bucket = apiError(404, "The specified bucket does not exist.");
-    const object = apiError(404, "No such object: b/o");
+    const object = apiError(404, "No such object: my-bucket/o");
 
     expect(mapGcsError(bucket, context)).to.be.instanceOf(ContainerDoesNotExistError);
     expect(mapGcsError(object, context)).to.be.instanceOf(ObjectDoesNotExistError);
