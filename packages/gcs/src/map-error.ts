@@ -89,8 +89,8 @@ function fromStatus(status: number, detail: string, context: ErrorContext): Stor
 
 /**
  * GCS answers 404 for a missing bucket and for a missing object alike; only its message
- * ("The specified bucket does not exist.") tells them apart. Where the message says nothing (emulators), the driver asks
- * whether the bucket exists before it reports the object missing.
+ * ("The specified bucket does not exist.") tells them apart. Where the message says nothing
+ * (emulators), the driver asks whether the bucket exists before it reports the object missing.
  */
 function notFound(detail: string, context: ErrorContext): StorageError {
   const container = context.container ?? "";
