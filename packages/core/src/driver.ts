@@ -667,13 +667,16 @@ export abstract class StorageDriver {
   private async sendUpload(
     request: UploadRequest,
     body: Metered,
-    call: { fail: (error: unknown) => StorageError; context: ErrorContext },
+    call: { fail: (error: unknown) => StorageError; context: ErrorContext; signal?: AbortSignal },
   ): Promise<StorageObject> {
     try {
       const obj = await this.doUpload(request);
       if (body.sourceError.value) throw body.sourceError.value;
       return obj;
     } catch (error) {
+      // A driver that stops on abort by destroying the body makes the body fail too: the
+      // abort is the cause then, not the caller's source.
+      if (call.signal?.aborted) throw call.fail(call.signal.reason);
       const sourceError = body.sourceError.value;
       if (sourceError) throw new UploadSourceError({ ...call.context, driver: this.name, cause: sourceError });
       throw call.fail(error);
