@@ -199,8 +199,9 @@ class Relay {
     upstream.on("data", (data: Buffer) => this.fromServer(data));
     client.on("error", () => upstream.destroy());
     client.on("close", () => upstream.destroy());
-    upstream.on("error", () => client.destroy());
-    upstream.on("end", () => client.end());
+    // A stalled client must see nothing more, not even the server closing its side.
+    upstream.on("error", () => this.stalled || client.destroy());
+    upstream.on("end", () => this.stalled || client.end());
   }
 
   busy(): boolean {
