@@ -6,7 +6,7 @@ import { InvalidArgumentError, type StorageDriverOptions } from "@stowage/core";
 /** Resumable uploads send their bytes in chunks that are multiples of 256 KiB (GCS's rule). */
 export const CHUNK_QUANTUM = 256 * 1024;
 
-/** Bytes per resumable-upload chunk by default: also about the memory one upload holds. */
+/** Bytes per resumable-upload chunk by default; an upload holds up to about twice this. */
 export const DEFAULT_CHUNK_SIZE = 8 * 1024 * 1024;
 
 /** Objects of a known size up to this many bytes go in one request; larger ones resumably. */
@@ -35,9 +35,15 @@ export interface GoogleStorageDriverOptions extends StorageDriverOptions {
    * `https://storage.googleapis.com`.
    */
   cdnBaseUrl?: string;
-  /** Bytes per resumable-upload chunk: a multiple of 256 KiB. Default 8 MiB. */
+  /**
+   * Bytes per resumable-upload chunk: a multiple of 256 KiB. Default 8 MiB. A resumable
+   * upload holds up to about twice this in memory (the chunk being sent and the next).
+   */
   chunkSize?: number;
-  /** Known-size uploads larger than this go resumably, in chunks. Default 5 MiB. */
+  /**
+   * Known-size uploads up to this size are read into memory and sent in one request; larger
+   * ones, and streams of unknown length, go resumably in chunks. Default 5 MiB.
+   */
   resumableThreshold?: number;
 }
 
