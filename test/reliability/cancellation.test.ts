@@ -177,7 +177,8 @@ function describeFileReads(
     const controller = new AbortController();
 
     const obj = await container.getObject("big.bin");
-    const stream = await container.driver.downloadObjectAsStream(obj, { signal: controller.signal });
+    const { signal } = controller;
+    const stream = await container.driver.downloadObjectAsStream(obj, { signal });
     const iterator = stream[Symbol.asyncIterator]();
     await iterator.next();
     expect(await openFiles(path), "the download holds the file open").to.equal(1);
