@@ -11,7 +11,8 @@ import { InvalidArgumentError } from "@stowage/core";
  *   non-ASCII) and a leading digit become `_` and the two hex digits of each of its UTF-8
  *   bytes: `original-name` is stored as `original_2dname`, `Title` as `_54itle`;
  * - a value that is not plain printable ASCII (non-ASCII text, control characters, spaces
- *   at either end that HTTP would trim) is stored as an RFC 2047 encoded word,
+ *   at either end that HTTP would trim, the empty value that Azure would drop) is stored as
+ *   an RFC 2047 encoded word,
  *   `=?UTF-8?B?<base64>?=`, and decoded on read; so is an ASCII value that already looks
  *   like one.
  *
@@ -21,7 +22,7 @@ import { InvalidArgumentError } from "@stowage/core";
 
 const PLAIN_KEY = /^[a-z][a-z0-9]*$/;
 const ESCAPE = /_([0-9a-f]{2})/g;
-const PLAIN_VALUE = /^(?:[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?)?$/;
+const PLAIN_VALUE = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
 const ENCODED_WORD = /^=\?utf-8\?b\?([A-Za-z0-9+/=]*)\?=$/i;
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
