@@ -44,13 +44,16 @@ export async function sendMultipart(
   reader: PartReader,
   partSize: number,
 ): Promise<UploadOutcome> {
-  const created = await deps.client.send(new CreateMultipartUploadCommand(params), {
-    abortSignal: request.signal,
-  });
+  // CreateMultipartUpload and CompleteMultipartUpload do not take the caller's signal: cut
+  // short, the server may still have created (or completed) the upload without the driver
+  // learning its id (or outcome), which would leave parts behind or report an abort for an
+  // object that exists. Both are quick; the signal is checked right after the first.
+  const created = await deps.client.send(new CreateMultipartUploadCommand(params));
   const job: Job = { deps, request, uploadId: created.UploadId!, partSize, digests: [] };
 
   let outcome: UploadOutcome;
   try {
+    request.signal?.throwIfAborted();
     const parts = await sendParts(job, reader);
     outcome = await complete(job, parts, reader.bytesRead);
   } catch (error) {
@@ -174,7 +177,7 @@ async function complete(job: Job, parts: CompletedPart[], size: number): Promise
     IfMatch: quoteEtag(request.ifMatch),
   });
 
-  const answer = await deps.client.send(command, { abortSignal: request.signal });
+  const answer = await deps.client.send(command);
   return { etag: unquote(answer.ETag), size, encrypted: isEncryptedEtag(answer) };
 }
 
