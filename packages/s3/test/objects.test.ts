@@ -27,6 +27,19 @@ for (const kind of S3_KINDS) {
       container = await fixture().bucket();
     });
 
+    it("lists, gets and deletes buckets as containers", async () => {
+      const driver = fixture().driver();
+
+      const listed = (await driver.listContainers()).find((c) => c.name === container.name);
+      const fetched = await driver.getContainer(container.name);
+      await fetched.delete();
+
+      expect(listed?.extra.creationDate).to.be.instanceOf(Date);
+      expect(fetched.name).to.equal(container.name);
+      const names = (await driver.listContainers()).map((c) => c.name);
+      expect(names).to.not.include(container.name);
+    });
+
     it("copies server-side, keeping content type and metadata", async () => {
       const extra = { contentType: "text/csv", metaData: { owner: "ünïcode" } };
       const source = await container.uploadObjectViaStream("a,b", "data.csv", { extra });
