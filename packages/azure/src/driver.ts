@@ -26,6 +26,7 @@ import { parseConnectionString } from "./connection-string.js";
 import { copyBlob } from "./copy.js";
 import { deleteBatch } from "./batch.js";
 import { listPage } from "./listing.js";
+import { downloadStream } from "./read-stream.js";
 import { mapAzureError } from "./map-error.js";
 import { azureBlobNameProblem, azureContainerNameProblem } from "./names.js";
 import { objectInit } from "./object-info.js";
@@ -230,7 +231,7 @@ export class AzureBlobsStorageDriver extends StorageDriver {
       maxRetryRequests: 0,
       conditions: request.ifMatch ? { ifMatch: request.ifMatch } : undefined,
     });
-    return response.readableStreamBody as Readable;
+    return downloadStream(response.readableStreamBody as Readable, request.signal);
   }
 
   protected async doDeleteObject(
