@@ -14,6 +14,7 @@ import {
   ObjectHashMismatchError,
   OperationAbortedError,
   StorageError,
+  TransientError,
   UploadSourceError,
   type ErrorContext,
 } from "./errors.js";
@@ -612,7 +613,20 @@ export abstract class StorageDriver {
       signal: call.signal,
     };
     const check = verify ? { objectName: obj.name, md5: obj.hash } : undefined;
-    return guardStream(source, call.fail, check, resume);
+    return guardStream(source, (error) => this.readFailure(error, call), check, resume);
+  }
+
+  /**
+   * Maps a failure of a download's stream. Some SDKs end a body stream whose connection
+   * dropped with an AbortError; without an aborted signal that is a cut connection (which
+   * the download resumes from), not the caller cancelling.
+   */
+  private readFailure(error: unknown, call: ReturnType<StorageDriver["begin"]>): StorageError {
+    const ordinary = call.signal?.aborted || !isAbortError(error) || error instanceof StorageError;
+    if (ordinary) return call.fail(error);
+
+    const context = { ...call.context, driver: this.name, cause: error };
+    return new TransientError("The download's connection was cut", context);
   }
 
   private async save(
