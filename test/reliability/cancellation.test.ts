@@ -67,7 +67,8 @@ function describeUploads(
   ];
 
   for (const [how, options] of aborts) {
-    it(`${how} stops a replacing upload, which leaves the old object and no parts`, async () => {
+    it(`${how} stops a replacing upload, which leaves the old object and no parts`, async function () {
+      this.timeout(10_000);
       const { container } = setup();
       const name = uniqueName("replace");
       const old = payload(100 * KiB);
@@ -88,7 +89,8 @@ function describeUploads(
     });
   }
 
-  it("an aborted upload of a new name leaves no object", async () => {
+  it("an aborted upload of a new name leaves no object", async function () {
+    this.timeout(10_000);
     const { container } = setup();
     const name = uniqueName("new");
     const controller = new AbortController();

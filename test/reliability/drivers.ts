@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { ListMultipartUploadsCommand, S3Client } from "@aws-sdk/client-s3";
+import { AzureBlobsStorageDriver } from "@stowage/azure";
 import type { StorageDriver, StorageDriverOptions } from "@stowage/core";
 import { GoogleStorageDriver } from "@stowage/gcs";
 import { LocalStorageDriver } from "@stowage/local";
@@ -15,7 +16,7 @@ import { S3StorageDriver } from "@stowage/s3";
 import { busy, type Fault } from "../support/fault-proxy.js";
 import { startServer, type ServerKind, type TestServer } from "../support/servers.js";
 
-export type DriverKind = "local" | "s3" | "minio" | "gcs";
+export type DriverKind = "local" | "s3" | "minio" | "gcs" | "azure";
 
 /** Everything needed to build a driver; JSON, so a child process can take it too. */
 export interface DriverSpec {
@@ -25,6 +26,8 @@ export interface DriverSpec {
   accessKey?: string;
   secretKey?: string;
   region?: string;
+  accountName?: string;
+  accountKey?: string;
 }
 
 /** Options of every driver, plus the S3 drivers' part sizes (ignored by the others). */
@@ -55,8 +58,8 @@ export interface DriverFixture {
   throttle: () => Fault;
   /**
    * Whether the driver repeats an unconditional upload after a transient fault. The S3
-   * drivers do for single-request uploads (the body is in memory); the GCS driver sends
-   * every upload once and reports the fault as TransientError.
+   * drivers do for single-request uploads (the body is in memory); the GCS and Azure
+   * drivers send every upload once and report the fault as TransientError.
    */
   retriesUploads: boolean;
   /** Starts the server; undefined when it is not installed (outside CI). */
@@ -79,6 +82,10 @@ export const DRIVERS: DriverFixture[] = [
   serverFixture("minio on versitygw", "minio", "s3sig", busy.s3SlowDown),
   {
     ...serverFixture("gcs on fake-gcs-server", "gcs", "gcs", busy.gcsTooManyRequests),
+    retriesUploads: false,
+  },
+  {
+    ...serverFixture("azure on azurite", "azure", "azurite", busy.azureServerBusy),
     retriesUploads: false,
   },
 ];
@@ -112,6 +119,11 @@ export function makeDriver(
         ...withoutParts(options),
         projectId: GCS_PROJECT,
         endpoint,
+      });
+    case "azure":
+      return new AzureBlobsStorageDriver(spec.accountName!, spec.accountKey, {
+        ...withoutParts(options),
+        endpoint: `${endpoint}/${spec.accountName}`,
       });
   }
 }
@@ -154,6 +166,8 @@ function serverTarget(kind: DriverKind, server: TestServer): DriverTarget {
     accessKey: server.accessKey,
     secretKey: server.secretKey,
     region: server.region,
+    accountName: server.accountName,
+    accountKey: server.accountKey,
   };
   const raw = kind === "s3" || kind === "minio" ? rawS3(server) : undefined;
 
