@@ -1,5 +1,7 @@
 import type { Readable } from "node:stream";
 
+import { untilAborted } from "./abort.js";
+
 /**
  * Cuts a stream into blocks of a requested size, holding no more than one block's worth of
  * bytes beyond what the stream itself buffers: this is what bounds an upload's memory.
@@ -12,7 +14,11 @@ export class BlockReader {
   /** Bytes handed out so far. */
   bytesRead = 0;
 
-  constructor(stream: Readable) {
+  /** `signal` ends a read that waits on a stalled source, rejecting with its reason. */
+  constructor(
+    stream: Readable,
+    private readonly signal?: AbortSignal,
+  ) {
     this.iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   }
 
@@ -29,7 +35,7 @@ export class BlockReader {
   }
 
   private async pull(): Promise<void> {
-    const next = await this.iterator.next();
+    const next = await untilAborted(this.iterator.next(), this.signal);
     if (next.done) {
       this.ended = true;
       return;

@@ -1,6 +1,7 @@
 import type { BlobClient, BlobGetPropertiesResponse } from "@azure/storage-blob";
 import type { UploadExtra } from "@stowage/core";
 
+import { untilAborted } from "./abort.js";
 import { encodeMetadata } from "./metadata.js";
 
 /** How often a pending copy is asked about; copies within one account are mostly done at once. */
@@ -61,16 +62,4 @@ async function setContentType(
     { abortSignal: signal, conditions: { ifMatch: props.etag } },
   );
   return target.getProperties({ abortSignal: signal });
-}
-
-/** Rejects with the signal's reason as soon as it fires; the promise itself runs on. */
-function untilAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return promise;
-  signal.throwIfAborted();
-
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
 }

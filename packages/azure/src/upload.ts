@@ -42,7 +42,7 @@ export async function uploadBlockBlob(
 ): Promise<UploadOutcome> {
   const blockSize = blockSizeFor(request.size, settings.blockSize, settings.logger);
   const options = blobOptions(request);
-  const reader = new BlockReader(request.body);
+  const reader = new BlockReader(request.body, request.signal);
   try {
     const first = await reader.read(blockSize);
     if (!(await reader.hasMore())) return await putSingle(client, request, options, first);
