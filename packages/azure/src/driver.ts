@@ -138,7 +138,14 @@ export class AzureBlobsStorageDriver extends StorageDriver {
   }
 
   protected async doGetContainer(name: string, signal?: AbortSignal): Promise<Container> {
-    const props = await this.containerClient(name).getProperties({ abortSignal: signal });
+    const client = this.containerClient(name);
+    if (this.auth === "sas") {
+      // A container's SAS may list it but not read its properties; a listing of one blob
+      // proves that it exists (or fails with ContainerNotFound).
+      await client.listBlobsFlat({ abortSignal: signal }).byPage({ maxPageSize: 1 }).next();
+      return this.makeContainer(name);
+    }
+    const props = await client.getProperties({ abortSignal: signal });
     return this.makeContainer(name, { creationDate: props.lastModified });
   }
 
