@@ -67,7 +67,8 @@ function describeUploads(
   ];
 
   for (const [how, options] of aborts) {
-    it(`${how} stops a replacing upload, which leaves the old object and no parts`, async function () {
+    const title = `${how} stops a replacing upload, which leaves the old object and no parts`;
+    it(title, async function () {
       this.timeout(10_000);
       const { container } = setup();
       const name = uniqueName("replace");

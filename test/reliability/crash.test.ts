@@ -61,7 +61,6 @@ for (const fixture of DRIVERS) {
     });
 
     it(`after SIGKILL at ${KILLS} random moments the object is old or new, whole`, async () => {
-      const outcomes: string[] = [];
       for (let kill = 0; kill < KILLS; kill++) {
         const name = uniqueName("killed");
         await container.uploadObjectViaStream(oldBody, name);
@@ -74,10 +73,9 @@ for (const fixture of DRIVERS) {
 
         const stored = await storedMd5(container, name);
         expect([md5(oldBody), md5(newBody)], `after kill ${kill + 1}`).to.include(stored);
-        outcomes.push(stored === md5(newBody) ? "new" : "old");
-        expect(await container.listObjects({ prefix: name }), "nothing beside it").to.have.length(1);
+        const listed = await container.listObjects({ prefix: name });
+        expect(listed, "nothing beside it").to.have.length(1);
       }
-      expect(outcomes).to.have.length(KILLS);
     });
   });
 }
@@ -98,7 +96,9 @@ async function untilSaid(writer: ChildProcess, word: string): Promise<void> {
       said += data.toString();
       if (said.includes(`${word}\n`)) resolve();
     });
-    writer.once("exit", (code) => reject(new Error(`the writer exited (${code}) first: ${errors}`)));
+    const early = (code: number | null) =>
+      new Error(`the writer exited (${code}) first: ${errors}`);
+    writer.once("exit", (code) => reject(early(code)));
   });
 }
 

@@ -24,7 +24,8 @@ for (const fixture of DRIVERS) {
     const target = useTarget(fixture);
 
     if (!fixture.network) {
-      it(`${TASKS} concurrent uploads and downloads complete, and every file is closed`, async () => {
+      const title = `${TASKS} concurrent uploads and downloads complete, and every file is closed`;
+      it(title, async () => {
         const driver = target().driver();
         const container = await driver.createContainer(uniqueName());
         const filesBefore = await openFiles();
@@ -37,7 +38,8 @@ for (const fixture of DRIVERS) {
     }
 
     const proxied = useProxy(target);
-    it(`${TASKS} concurrent uploads and downloads complete, and no exchange is left open`, async () => {
+    const title = `${TASKS} concurrent uploads and downloads complete, and no exchange is left open`;
+    it(title, async () => {
       const { proxy, driver, container } = proxied();
       const viaProxy = driver();
       const filesBefore = await openFiles();
