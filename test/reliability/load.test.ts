@@ -38,7 +38,7 @@ for (const fixture of DRIVERS) {
     }
 
     const proxied = useProxy(target);
-    const title = `${TASKS} concurrent uploads and downloads complete, and no exchange is left open`;
+    const title = `${TASKS} concurrent uploads and downloads complete, no exchange left open`;
     it(title, async () => {
       const { proxy, driver, container } = proxied();
       const viaProxy = driver();
