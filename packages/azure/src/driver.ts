@@ -43,7 +43,8 @@ const CONTAINER_PAGE = 1_000;
  * ```ts
  * new AzureBlobsStorageDriver("account", "base64 key");
  * new AzureBlobsStorageDriver("account", undefined, { sasToken: "sv=...&sig=..." });
- * new AzureBlobsStorageDriver("account", undefined, { credential: new ManagedIdentityCredential() });
+ * const credential = new ManagedIdentityCredential();
+ * new AzureBlobsStorageDriver("account", undefined, { credential });
  * AzureBlobsStorageDriver.fromConnectionString(process.env.AZURE_STORAGE_CONNECTION_STRING!);
  * // Azurite:
  * new AzureBlobsStorageDriver("devstoreaccount1", key, {
@@ -73,11 +74,16 @@ export class AzureBlobsStorageDriver extends StorageDriver {
   private readonly cdnBaseUrl: string;
   private readonly auth: AuthMode;
 
-  constructor(accountName: string, accountKey?: string, options: AzureBlobsStorageDriverOptions = {}) {
+  constructor(
+    accountName: string,
+    accountKey?: string,
+    options: AzureBlobsStorageDriverOptions = {},
+  ) {
     super(options, { verifyDownloads: true });
     const resolved = resolveOptions(accountName, accountKey, options);
 
-    this.service = new BlobServiceClient(resolved.serviceUrl, resolved.credential, resolved.pipeline);
+    const { serviceUrl, credential, pipeline } = resolved;
+    this.service = new BlobServiceClient(serviceUrl, credential, pipeline);
     this.signer = { service: this.service, accountName, sharedKey: resolved.sharedKey };
     this.auth = resolved.auth;
     this.cdnBaseUrl = resolved.cdnBaseUrl;
@@ -156,7 +162,8 @@ export class AzureBlobsStorageDriver extends StorageDriver {
 
   protected async doDeleteContainer(container: Container, signal?: AbortSignal): Promise<void> {
     const client = this.containerClient(container.name);
-    const first = await client.listBlobsFlat({ abortSignal: signal }).byPage({ maxPageSize: 1 }).next();
+    const pages = client.listBlobsFlat({ abortSignal: signal }).byPage({ maxPageSize: 1 });
+    const first = await pages.next();
     if ((first.value?.segment.blobItems.length ?? 0) > 0) {
       throw new ContainerIsNotEmptyError(container.name);
     }
@@ -198,7 +205,8 @@ export class AzureBlobsStorageDriver extends StorageDriver {
   }
 
   protected async doUpload(request: UploadRequest): Promise<StorageObject> {
-    const client = this.containerClient(request.container.name).getBlockBlobClient(request.objectName);
+    const container = this.containerClient(request.container.name);
+    const client = container.getBlockBlobClient(request.objectName);
     const context = { container: request.container.name, objectName: request.objectName };
     const settings: UploadSettings = {
       ...this.upload,
@@ -311,7 +319,11 @@ export class AzureBlobsStorageDriver extends StorageDriver {
     return this.service.getContainerClient(name);
   }
 
-  private toObject(container: Container, name: string, props: BlobGetPropertiesResponse): StorageObject {
+  private toObject(
+    container: Container,
+    name: string,
+    props: BlobGetPropertiesResponse,
+  ): StorageObject {
     return this.makeObject(container, objectInit(name, props, props.metadata));
   }
 

@@ -1,7 +1,6 @@
 /**
- * Azure Blob Storage's documented limits
- * (https://learn.microsoft.com/rest/api/storageservices/understanding-block-blobs--append-blobs--and-page-blobs
- * and https://learn.microsoft.com/azure/storage/blobs/scalability-targets).
+ * Azure Blob Storage's documented limits: "Understanding block blobs, append blobs, and page
+ * blobs" and "Scalability and performance targets for Blob storage" on learn.microsoft.com.
  */
 
 const MiB = 1024 * 1024;

@@ -25,7 +25,11 @@ export interface ErrorShape {
 
 type Mapper = (context: ErrorContext, shape: ErrorShape) => StorageError;
 
-const AUTH_CODES = ["AuthenticationFailed", "InvalidAuthenticationInfo", "NoAuthenticationInformation"];
+const AUTH_CODES = [
+  "AuthenticationFailed",
+  "InvalidAuthenticationInfo",
+  "NoAuthenticationInformation",
+];
 
 const PERMISSION_CODES = [
   "AuthorizationFailure",
@@ -105,7 +109,9 @@ export function shapeOf(error: unknown): ErrorShape {
 function mapStatus(context: ErrorContext, shape: ErrorShape): StorageError {
   const { status } = shape;
   if (status === 404) {
-    if (context.objectName !== undefined) return new ObjectDoesNotExistError(context.objectName, context);
+    if (context.objectName !== undefined) {
+      return new ObjectDoesNotExistError(context.objectName, context);
+    }
     return new ContainerDoesNotExistError(context.container ?? "", context);
   }
   if (status === 403) return authError(context, shape);

@@ -1,8 +1,8 @@
 import { MAX_BLOB_NAME_LENGTH } from "./limits.js";
 
 /**
- * Azure's container-name rule
- * (https://learn.microsoft.com/rest/api/storageservices/naming-and-referencing-containers--blobs--and-metadata):
+ * Azure's container-name rule ("Naming and referencing containers, blobs, and metadata" on
+ * learn.microsoft.com):
  * 3 to 63 characters of lowercase letters, digits and single hyphens, starting and ending
  * with a letter or digit. `$root`, `$web` and `$logs` are Azure's reserved containers.
  * Returns the reason a name is refused, or undefined.
@@ -43,7 +43,7 @@ export function azureBlobNameProblem(name: string): string | undefined {
   const control = /[\u0000-\u001f\u007f-\u009f]/.exec(name);
   if (control) {
     const char = codePoint(control[0]);
-    return `the name contains the control character ${char}, which Azure does not allow in blob names`;
+    return `the name contains the control character ${char}, which Azure blob names may not hold`;
   }
   if (name.includes("\\")) {
     return "the name contains '\\', which Azure stores as '/'";

@@ -63,7 +63,8 @@ export function resolveOptions(
   checkUrl(endpoint, "endpoint");
   const auth = authMode(accountKey, options);
 
-  const sharedKey = auth === "key" ? new StorageSharedKeyCredential(accountName, accountKey!) : undefined;
+  const sharedKey =
+    auth === "key" ? new StorageSharedKeyCredential(accountName, accountKey!) : undefined;
   const sas = auth === "sas" ? `?${options.sasToken!.replace(/^\?/, "")}` : "";
   return {
     serviceUrl: endpoint + sas,
@@ -78,7 +79,10 @@ export function resolveOptions(
   };
 }
 
-function authMode(accountKey: string | undefined, options: AzureBlobsStorageDriverOptions): AuthMode {
+function authMode(
+  accountKey: string | undefined,
+  options: AzureBlobsStorageDriverOptions,
+): AuthMode {
   const given = [accountKey, options.sasToken, options.credential].filter((v) => v !== undefined);
   if (given.length !== 1) {
     throw new InvalidArgumentError(

@@ -17,9 +17,9 @@ export function downloadStream(body: Readable, signal?: AbortSignal): Readable {
 
 function asCut(error: Error, signal?: AbortSignal): Error {
   if (signal?.aborted) return error;
-  const cut = error.name === "AbortError" || /^Data corruption failure: received less/.test(error.message);
-  if (!cut) return error;
-  return Object.assign(new Error("The connection closed before the download ended", { cause: error }), {
-    code: "ECONNRESET",
-  });
+  const short = /^Data corruption failure: received less/.test(error.message);
+  if (error.name !== "AbortError" && !short) return error;
+
+  const cut = new Error("The connection closed before the download ended", { cause: error });
+  return Object.assign(cut, { code: "ECONNRESET" });
 }

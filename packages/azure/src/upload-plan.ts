@@ -11,7 +11,11 @@ const MiB = 1024 * 1024;
  * block is refused before a byte is sent.
  * @throws InvalidArgumentError
  */
-export function blockSizeFor(size: number | undefined, configured: number, logger?: Logger): number {
+export function blockSizeFor(
+  size: number | undefined,
+  configured: number,
+  logger?: Logger,
+): number {
   if (size === undefined || Math.ceil(size / configured) <= MAX_BLOCKS) return configured;
 
   const needed = Math.ceil(size / MAX_BLOCKS / MiB) * MiB;
@@ -21,7 +25,8 @@ export function blockSizeFor(size: number | undefined, configured: number, logge
         `of ${MAX_BLOCK_SIZE} bytes`,
     );
   }
-  logger?.debug("block size grown to stay within Azure's 50,000 blocks", { size, blockSize: needed });
+  const fields = { size, blockSize: needed };
+  logger?.debug("block size grown to stay within Azure's 50,000 blocks", fields);
   return needed;
 }
 

@@ -70,7 +70,8 @@ async function putSingle(
     blobHTTPHeaders: httpHeaders(request.contentType, request.headers),
   });
   const stored = response.contentMD5 ? Buffer.from(response.contentMD5) : md5;
-  return { size: data.length, md5: stored, etag: response.etag, lastModified: response.lastModified };
+  const { etag, lastModified } = response;
+  return { size: data.length, md5: stored, etag, lastModified };
 }
 
 interface BlockSource {

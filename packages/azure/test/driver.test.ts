@@ -18,7 +18,10 @@ const KEY = Buffer.from("a dummy key").toString("base64");
 
 /** A token credential that hands out a fixed token and asks no identity service. */
 const staticToken: TokenCredential = {
-  getToken: async (): Promise<AccessToken> => ({ token: "dummy", expiresOnTimestamp: Date.now() + 3_600_000 }),
+  getToken: async (): Promise<AccessToken> => ({
+    token: "dummy",
+    expiresOnTimestamp: Date.now() + 3_600_000,
+  }),
 };
 
 describe("Azure driver construction", () => {
@@ -28,15 +31,15 @@ describe("Azure driver construction", () => {
 
   it("takes exactly one of a key, a SAS token or a token credential", () => {
     const endpoint = "http://127.0.0.1:9/acct";
-    expect(() => new AzureBlobsStorageDriver("acct", undefined, { endpoint })).to.throw(InvalidArgumentError);
-    expect(() => new AzureBlobsStorageDriver("acct", KEY, { endpoint, sasToken: "sv=x" })).to.throw(
-      InvalidArgumentError,
-    );
+    const make = (key?: string, options = {}) =>
+      new AzureBlobsStorageDriver("acct", key, { endpoint, ...options });
+    expect(() => make()).to.throw(InvalidArgumentError);
+    expect(() => make(KEY, { sasToken: "sv=x" })).to.throw(InvalidArgumentError);
 
-    const sas = new AzureBlobsStorageDriver("acct", undefined, { endpoint, sasToken: "?sv=x&sig=y" });
-    expect(sas.capabilities).to.include({ signedUrls: false, signedUploadUrls: false, batchDelete: false });
-    const token = new AzureBlobsStorageDriver("acct", undefined, { endpoint, credential: staticToken });
-    expect(token.capabilities).to.include({ signedUrls: true, signedUploadUrls: true, batchDelete: true });
+    const sas = make(undefined, { sasToken: "?sv=x&sig=y" }).capabilities;
+    expect(sas).to.include({ signedUrls: false, signedUploadUrls: false, batchDelete: false });
+    const token = make(undefined, { credential: staticToken }).capabilities;
+    expect(token).to.include({ signedUrls: true, signedUploadUrls: true, batchDelete: true });
   });
 
   it("checks the endpoint, block size and concurrency", () => {
@@ -48,16 +51,16 @@ describe("Azure driver construction", () => {
       { concurrency: 0 },
     ];
     for (const options of bad) {
-      expect(() => new AzureBlobsStorageDriver("acct", KEY, options), JSON.stringify(options)).to.throw(
-        InvalidArgumentError,
-      );
+      const make = () => new AzureBlobsStorageDriver("acct", KEY, options);
+      expect(make, JSON.stringify(options)).to.throw(InvalidArgumentError);
     }
   });
 
   it("parses connection strings as the portal gives them", () => {
     expect(
       parseConnectionString(
-        `DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${KEY};EndpointSuffix=core.chinacloudapi.cn`,
+        `DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${KEY};` +
+          "EndpointSuffix=core.chinacloudapi.cn",
       ),
     ).to.deep.equal({
       accountName: "acct",
@@ -66,7 +69,9 @@ describe("Azure driver construction", () => {
       endpoint: "https://acct.blob.core.chinacloudapi.cn",
     });
     expect(
-      parseConnectionString("BlobEndpoint=https://acct.blob.core.windows.net/;SharedAccessSignature=sv=1&sig=a%3D"),
+      parseConnectionString(
+        "BlobEndpoint=https://acct.blob.core.windows.net/;SharedAccessSignature=sv=1&sig=a%3D",
+      ),
     ).to.deep.include({ accountName: "acct", sasToken: "sv=1&sig=a%3D" });
     expect(parseConnectionString("UseDevelopmentStorage=true")).to.include({
       accountName: "devstoreaccount1",

@@ -5,6 +5,7 @@ import { expect } from "chai";
 
 import {
   AuthenticationError,
+  Container,
   ContainerAlreadyExistsError,
   ContainerDoesNotExistError,
   ContainerIsNotEmptyError,
@@ -19,14 +20,13 @@ import {
   PreconditionFailedError,
   ProviderError,
   TransientError,
-  type Container,
 } from "@stowage/core";
 
 import { busy, startFaultProxy } from "../../../test/support/fault-proxy.js";
 import { BatchDeleteError } from "../src/batch.js";
 import { AzureBlobsStorageDriver } from "../src/index.js";
 import { mapAzureError } from "../src/map-error.js";
-import { readStream, uniqueContainerName, useAzurite } from "./support.js";
+import { readStream, rejection, uniqueContainerName, useAzurite } from "./support.js";
 
 /** An error as the Azure SDK throws it for a service answer. */
 function restError(statusCode: number, errorCode?: string): RestError {
@@ -42,29 +42,35 @@ function networkError(code: string): RestError {
 
 const context = { driver: "Azure Blob Storage", container: "c", objectName: "o" };
 const noObject = { driver: "Azure Blob Storage", container: "c" };
+const batchError = new BatchDeleteError("o", 403, "AuthorizationFailure");
 
 describe("Azure error mapper", () => {
-  const cases: Array<[string, unknown, object, new (...args: never[]) => Error]> = [
-    ["ContainerNotFound", restError(404, "ContainerNotFound"), context, ContainerDoesNotExistError],
-    ["BlobNotFound", restError(404, "BlobNotFound"), context, ObjectDoesNotExistError],
-    ["ContainerAlreadyExists", restError(409, "ContainerAlreadyExists"), noObject, ContainerAlreadyExistsError],
-    ["ContainerBeingDeleted", restError(409, "ContainerBeingDeleted"), noObject, TransientError],
-    ["ConditionNotMet", restError(412, "ConditionNotMet"), context, PreconditionFailedError],
-    ["BlobAlreadyExists", restError(409, "BlobAlreadyExists"), context, PreconditionFailedError],
-    ["InvalidRange", restError(416, "InvalidRange"), context, InvalidRangeError],
-    ["Md5Mismatch", restError(400, "Md5Mismatch"), context, ObjectHashMismatchError],
-    ["InvalidResourceName (blob)", restError(400, "InvalidResourceName"), context, InvalidObjectNameError],
-    ["InvalidResourceName (container)", restError(400, "InvalidResourceName"), noObject, InvalidContainerNameError],
-    ["InvalidMetadata", restError(400, "InvalidMetadata"), context, InvalidArgumentError],
-    ["MetadataTooLarge", restError(400, "MetadataTooLarge"), context, InvalidArgumentError],
-    ["RequestBodyTooLarge", restError(413, "RequestBodyTooLarge"), context, InvalidArgumentError],
-    ["BlockCountExceedsLimit", restError(409, "BlockCountExceedsLimit"), context, InvalidArgumentError],
-    ["FeatureNotSupported", restError(409, "FeatureNotSupported"), context, NotSupportedError],
-    ["AuthenticationFailed", restError(403, "AuthenticationFailed"), context, AuthenticationError],
-    ["AuthorizationPermissionMismatch", restError(403, "AuthorizationPermissionMismatch"), context, PermissionDeniedError],
-    ["ServerBusy", restError(503, "ServerBusy"), context, TransientError],
-    ["InternalError", restError(500, "InternalError"), context, TransientError],
-    ["OperationTimedOut", restError(500, "OperationTimedOut"), context, TransientError],
+  type Kind = new (...args: never[]) => Error;
+  const azure = (status: number, code: string, kind: Kind, where: object = context) =>
+    [code, restError(status, code), where, kind] as const;
+  const cases: ReadonlyArray<readonly [string, unknown, object, Kind]> = [
+    azure(404, "ContainerNotFound", ContainerDoesNotExistError),
+    azure(404, "BlobNotFound", ObjectDoesNotExistError),
+    azure(409, "ContainerAlreadyExists", ContainerAlreadyExistsError, noObject),
+    azure(409, "ContainerBeingDeleted", TransientError, noObject),
+    azure(412, "ConditionNotMet", PreconditionFailedError),
+    azure(409, "BlobAlreadyExists", PreconditionFailedError),
+    azure(416, "InvalidRange", InvalidRangeError),
+    azure(400, "Md5Mismatch", ObjectHashMismatchError),
+    azure(400, "InvalidResourceName", InvalidObjectNameError),
+    azure(400, "InvalidResourceName", InvalidContainerNameError, noObject),
+    azure(400, "InvalidMetadata", InvalidArgumentError),
+    azure(400, "MetadataTooLarge", InvalidArgumentError),
+    azure(413, "RequestBodyTooLarge", InvalidArgumentError),
+    azure(409, "BlockCountExceedsLimit", InvalidArgumentError),
+    azure(409, "FeatureNotSupported", NotSupportedError),
+    azure(403, "AuthenticationFailed", AuthenticationError),
+    azure(403, "AuthorizationFailure", PermissionDeniedError),
+    azure(403, "AuthorizationPermissionMismatch", PermissionDeniedError),
+    azure(503, "ServerBusy", TransientError),
+    azure(500, "InternalError", TransientError),
+    azure(500, "OperationTimedOut", TransientError),
+    azure(409, "SomethingNew", ProviderError),
     ["ECONNRESET", networkError("ECONNRESET"), context, TransientError],
     ["REQUEST_SEND_ERROR", networkError("REQUEST_SEND_ERROR"), context, TransientError],
     ["bare 404 with an object", restError(404), context, ObjectDoesNotExistError],
@@ -75,12 +81,12 @@ describe("Azure error mapper", () => {
     ["bare 429", restError(429), context, TransientError],
     ["bare 503", restError(503), context, TransientError],
     ["bare 500", restError(500), context, TransientError],
-    ["an unknown code", restError(409, "SomethingNew"), context, ProviderError],
-    ["a batch sub-request", new BatchDeleteError("o", 403, "AuthorizationFailure"), context, PermissionDeniedError],
+    ["a batch sub-request", batchError, context, PermissionDeniedError],
   ];
 
   for (const [name, error, where, kind] of cases) {
-    it(`maps ${name}`, () => {
+    const about = "objectName" in where ? "an object" : "a container";
+    it(`maps ${name} about ${about}`, () => {
       const mapped = mapAzureError(error, { ...where, cause: error });
       expect(mapped).to.be.instanceOf(kind);
       expect(mapped.cause).to.equal(error);
@@ -104,17 +110,17 @@ describe("Azure errors from Azurite", () => {
 
   it("ContainerAlreadyExists and ContainerNotFound", async () => {
     const driver = azurite.driver();
-    const twice = await driver.createContainer(container.name).catch((e: unknown) => e);
+    const twice = await rejection(driver.createContainer(container.name));
     expect(twice).to.be.instanceOf(ContainerAlreadyExistsError);
 
-    const missing = await driver.getContainer(uniqueContainerName()).catch((e: unknown) => e);
+    const missing = await rejection(driver.getContainer(uniqueContainerName()));
     expect(missing).to.be.instanceOf(ContainerDoesNotExistError);
-    const ghost = { ...container, name: uniqueContainerName() } as Container;
-    const upload = await driver.uploadObjectViaStream("x", ghost, "x").catch((e: unknown) => e);
+    const ghost = new Container(uniqueContainerName(), {}, driver);
+    const upload = await rejection(driver.uploadObjectViaStream("x", ghost, "x"));
     expect(upload).to.be.instanceOf(ContainerDoesNotExistError);
-    const listing = await driver.listContainerObjects(ghost).catch((e: unknown) => e);
+    const listing = await rejection(driver.listContainerObjects(ghost));
     expect(listing).to.be.instanceOf(ContainerDoesNotExistError);
-    const deleting = await driver.deleteObject({ name: "x", container: ghost }).catch((e: unknown) => e);
+    const deleting = await rejection(driver.deleteObject({ name: "x", container: ghost }));
     expect(deleting).to.be.instanceOf(ContainerDoesNotExistError);
   });
 
@@ -122,21 +128,21 @@ describe("Azure errors from Azurite", () => {
     const driver = azurite.driver();
     const full = await driver.createContainer(uniqueContainerName());
     await full.uploadObjectViaStream("x", "keep");
-    expect(await full.delete().catch((e: unknown) => e)).to.be.instanceOf(ContainerIsNotEmptyError);
+    expect(await rejection(full.delete())).to.be.instanceOf(ContainerIsNotEmptyError);
     expect(await full.objectExists("keep")).to.equal(true);
 
     await full.deleteDirectory("", { wholeContainer: true });
     await full.delete();
-    expect(await driver.getContainer(full.name).catch((e: unknown) => e)).to.be.instanceOf(
+    expect(await rejection(driver.getContainer(full.name))).to.be.instanceOf(
       ContainerDoesNotExistError,
     );
   });
 
-  it("BlobNotFound when the object went away after it was looked up, or as a copy source", async () => {
+  it("BlobNotFound for an object gone since it was looked up, or a copy source", async () => {
     const obj = await container.uploadObjectViaStream("soon gone", "gone.txt");
     await obj.delete();
-    expect(await obj.asStream().catch((e: unknown) => e)).to.be.instanceOf(ObjectDoesNotExistError);
-    expect(await obj.copyTo(container, "copy.txt").catch((e: unknown) => e)).to.be.instanceOf(
+    expect(await rejection(obj.asStream())).to.be.instanceOf(ObjectDoesNotExistError);
+    expect(await rejection(obj.copyTo(container, "copy.txt"))).to.be.instanceOf(
       ObjectDoesNotExistError,
     );
   });
@@ -144,7 +150,7 @@ describe("Azure errors from Azurite", () => {
   it("InvalidRange when the object shrank after it was looked up", async () => {
     const obj = await container.uploadObjectViaStream("0123456789", "shrinks.txt");
     await container.uploadObjectViaStream("012", "shrinks.txt");
-    const error = await obj.rangeAsStream(5, 8).catch((e: unknown) => e);
+    const error = await rejection(obj.rangeAsStream(5, 8));
     expect(error).to.be.instanceOf(InvalidRangeError);
   });
 
@@ -159,13 +165,12 @@ describe("Azure errors from Azurite", () => {
       endpoint: azurite.endpoint(),
       retry: { attempts: 1 },
     });
-    const error = await driver.listContainers().catch((e: unknown) => e);
+    const error = await rejection(driver.listContainers());
     expect(error, String(error)).to.be.instanceOf(PermissionDeniedError);
     expect((error as Error).message).to.include("AuthorizationFailure");
   });
 
   it("AuthorizationPermissionMismatch for a write with a read-only SAS token", async () => {
-    const signer = azurite.driver();
     await container.uploadObjectViaStream("x", "readable.txt");
     const readUrl = await (await container.getObject("readable.txt")).getSignedUrl();
     const driver = new AzureBlobsStorageDriver("devstoreaccount1", undefined, {
@@ -173,9 +178,8 @@ describe("Azure errors from Azurite", () => {
       sasToken: new URL(readUrl).search,
       retry: { attempts: 1 },
     });
-    const target = await signer.getContainer(container.name);
-    const mine = { ...target, driver } as Container;
-    const error = await driver.uploadObjectViaStream("y", mine, "readable.txt").catch((e: unknown) => e);
+    const mine = new Container(container.name, {}, driver);
+    const error = await rejection(driver.uploadObjectViaStream("y", mine, "readable.txt"));
     expect(error, String(error)).to.be.instanceOf(PermissionDeniedError);
     expect((error as Error).message).to.include("AuthorizationPermissionMismatch");
 
@@ -189,7 +193,7 @@ describe("Azure errors from Azurite", () => {
       endpoint: `http://127.0.0.1:${port}/devstoreaccount1`,
       retry: { attempts: 1 },
     });
-    const error = await driver.getContainer(container.name).catch((e: unknown) => e);
+    const error = await rejection(driver.getContainer(container.name));
     expect(error, String(error)).to.be.instanceOf(TransientError);
   });
 
@@ -212,7 +216,7 @@ describe("Azure errors from Azurite", () => {
       expect(read.equals(body)).to.equal(true);
 
       proxy.inject({ fault: busy.azureServerBusy(), times: 3 });
-      const error = await driver.getObject(container.name, "flaky.bin").catch((e: unknown) => e);
+      const error = await rejection(driver.getObject(container.name, "flaky.bin"));
       expect(error).to.be.instanceOf(TransientError);
     } finally {
       await proxy.close();

@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { InvalidArgumentError, type Container } from "@stowage/core";
 
 import { decodeKey, encodeKey } from "../src/metadata.js";
-import { useAzurite } from "./support.js";
+import { rejection, useAzurite } from "./support.js";
 
 describe("Azure metadata keys", () => {
   it("keeps plain keys and escapes the rest into C# identifiers", () => {
@@ -46,7 +46,7 @@ describe("Azure metadata (Azurite)", () => {
     empty: "",
   };
 
-  it("round-trips keys with hyphens, uppercase and leading digits, and non-ASCII values", async () => {
+  it("round-trips keys with hyphens, uppercase, leading digits and non-ASCII values", async () => {
     await container.uploadObjectViaStream("x", "meta.txt", { extra: { metaData } });
 
     expect((await container.getObject("meta.txt")).metaData).to.deep.equal(metaData);
@@ -70,9 +70,9 @@ describe("Azure metadata (Azurite)", () => {
   });
 
   it("refuses an empty key before sending anything", async () => {
-    const error = await container
-      .uploadObjectViaStream("x", "bad.txt", { extra: { metaData: { "": "v" } } })
-      .catch((e: unknown) => e);
+    const error = await rejection(
+      container.uploadObjectViaStream("x", "bad.txt", { extra: { metaData: { "": "v" } } }),
+    );
     expect(error).to.be.instanceOf(InvalidArgumentError);
     expect(await container.objectExists("bad.txt")).to.equal(false);
   });

@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { InvalidContainerNameError, InvalidObjectNameError, type Container } from "@stowage/core";
 
 import { azureBlobNameProblem, azureContainerNameProblem } from "../src/index.js";
-import { readStream, useAzurite } from "./support.js";
+import { readStream, rejection, useAzurite } from "./support.js";
 
 const cases = JSON.parse(
   readFileSync(new URL("../../../../shared/cases/object-names.json", import.meta.url), "utf8"),
@@ -31,7 +31,7 @@ describe("Azure names (Azurite)", () => {
     (name) => !(name in REFUSED),
   );
 
-  it("round-trips every shared name through put, list, get, copy, signed GET and delete", async () => {
+  it("round-trips every shared name through put, list, get, copy, signed GET, delete", async () => {
     for (const [index, name] of storable.entries()) {
       const body = `body ${index}`;
       const obj = await container.uploadObjectViaStream(body, name);
@@ -60,7 +60,9 @@ describe("Azure names (Azurite)", () => {
   it("keeps NFC and NFD, case, plus and space, and percent spellings apart", async () => {
     const pairs = ["café.txt".normalize("NFC"), "café.txt".normalize("NFD"), "A.txt", "a.txt"];
     const more = ["a+b.txt", "a b.txt", "a%2Fb", "a/b", "%20", " "];
-    for (const name of [...pairs, ...more]) await container.uploadObjectViaStream(name, `d/${name}`);
+    for (const name of [...pairs, ...more]) {
+      await container.uploadObjectViaStream(name, `d/${name}`);
+    }
 
     for (const name of [...pairs, ...more]) {
       const obj = await container.getObject(`d/${name}`);
@@ -71,12 +73,12 @@ describe("Azure names (Azurite)", () => {
 
   it("refuses, before any request, the names Azure cannot store as written", async () => {
     for (const [name, reason] of Object.entries(REFUSED)) {
-      const error = await container.uploadObjectViaStream("x", name).catch((e: unknown) => e);
+      const error = await rejection(container.uploadObjectViaStream("x", name));
       expect(error, JSON.stringify(name)).to.be.instanceOf(InvalidObjectNameError);
       expect((error as InvalidObjectNameError).reason).to.match(reason);
     }
     for (const name of cases.reject) {
-      const error = await container.uploadObjectViaStream("x", name).catch((e: unknown) => e);
+      const error = await rejection(container.uploadObjectViaStream("x", name));
       expect(error, JSON.stringify(name)).to.be.instanceOf(InvalidObjectNameError);
     }
   });
@@ -94,11 +96,9 @@ describe("Azure names (Azurite)", () => {
   // Azurite stores what the service refuses or rewrites, so these rules cannot be shown to
   // hold against it; this shows the aliasing that the backslash rule prevents.
   it("shows that Azurite, like the service, reads a backslash as a slash", async () => {
-    const { endpoint, accountName, accountKey } = { ...azurite.server(), endpoint: azurite.endpoint() };
-    const raw = new BlobServiceClient(
-      endpoint,
-      new StorageSharedKeyCredential(accountName!, accountKey!),
-    ).getContainerClient(container.name);
+    const { accountName, accountKey } = azurite.server();
+    const key = new StorageSharedKeyCredential(accountName!, accountKey!);
+    const raw = new BlobServiceClient(azurite.endpoint(), key).getContainerClient(container.name);
     await raw.getBlockBlobClient("alias\\name").upload("x", 1);
 
     const names = (await container.listObjects({ prefix: "alias" })).map((o) => o.name);
@@ -109,7 +109,7 @@ describe("Azure names (Azurite)", () => {
     const driver = azurite.driver();
     const bad = ["ab", "x".repeat(64), "Upper", "under_score", "-lead", "trail-", "dou--ble"];
     for (const name of bad) {
-      const error = await driver.createContainer(name).catch((e: unknown) => e);
+      const error = await rejection(driver.createContainer(name));
       expect(error, name).to.be.instanceOf(InvalidContainerNameError);
       expect((error as InvalidContainerNameError).reason).to.match(/Azure container names/);
     }

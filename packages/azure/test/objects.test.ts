@@ -7,7 +7,7 @@ import {
   type Container,
 } from "@stowage/core";
 
-import { readStream, useAzurite } from "./support.js";
+import { readStream, rejection, useAzurite } from "./support.js";
 
 describe("Azure objects (Azurite)", () => {
   const azurite = useAzurite();
@@ -71,16 +71,21 @@ describe("Azure objects (Azurite)", () => {
   });
 
   it("tells a missing object from a missing container", async () => {
-    const error = await container.getObject("nothing-here").catch((e: unknown) => e);
+    const error = await rejection(container.getObject("nothing-here"));
     expect(error).to.be.instanceOf(ObjectDoesNotExistError);
 
     const driver = azurite.driver();
-    const missing = await driver.getObject("no-such-container", "x").catch((e: unknown) => e);
+    const missing = await rejection(driver.getObject("no-such-container", "x"));
     expect(missing).to.be.instanceOf(ContainerDoesNotExistError);
   });
 
   it("deletes a directory with batch deletes, sparing its siblings", async () => {
-    const names = ["reports/2024/a.csv", "reports/2024/b/c.csv", "reports/2024-old/b.csv", "reports/2024"];
+    const names = [
+      "reports/2024/a.csv",
+      "reports/2024/b/c.csv",
+      "reports/2024-old/b.csv",
+      "reports/2024",
+    ];
     for (const name of names) await container.uploadObjectViaStream(name, name);
 
     expect(await container.deleteDirectory("reports/2024")).to.equal(2);

@@ -59,8 +59,22 @@ export async function readStream(stream: AsyncIterable<Uint8Array | string>): Pr
 }
 
 /** `total` bytes in `piece`-byte chunks from a generator: a stream of unknown length. */
-export async function* generated(total: number, piece = 64 * 1024, fill = 7): AsyncGenerator<Buffer> {
+export async function* generated(
+  total: number,
+  piece = 64 * 1024,
+  fill = 7,
+): AsyncGenerator<Buffer> {
   for (let sent = 0; sent < total; sent += piece) {
     yield Buffer.alloc(Math.min(piece, total - sent), (sent / piece + fill) % 251);
   }
+}
+
+/** The error `promise` rejects with; fails the test when it resolves instead. */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected the call to fail, but it succeeded");
 }

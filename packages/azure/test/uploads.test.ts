@@ -13,7 +13,7 @@ import {
 
 import { MAX_BLOCKS } from "../src/limits.js";
 import { blockSizeFor } from "../src/upload-plan.js";
-import { generated, readStream, useAzurite } from "./support.js";
+import { generated, readStream, rejection, useAzurite } from "./support.js";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -94,14 +94,14 @@ describe("Azure block uploads (Azurite)", () => {
       yield* generated(3 * MiB);
       throw new Error("source broke");
     }
-    const error = await container.uploadObjectViaStream(failing(), "keep.bin").catch((e: unknown) => e);
+    const error = await rejection(container.uploadObjectViaStream(failing(), "keep.bin"));
     expect(error).to.be.instanceOf(UploadSourceError);
     expect((error as Error).cause).to.have.property("message", "source broke");
 
     const read = await readStream(await (await container.getObject("keep.bin")).asStream());
     expect(read.equals(old)).to.equal(true);
 
-    const fresh = await container.uploadObjectViaStream(failing(), "never.bin").catch((e: unknown) => e);
+    const fresh = await rejection(container.uploadObjectViaStream(failing(), "never.bin"));
     expect(fresh).to.be.instanceOf(UploadSourceError);
     expect(await container.objectExists("never.bin")).to.equal(false);
   });
@@ -116,18 +116,18 @@ describe("Azure block uploads (Azurite)", () => {
         yield chunk;
       }
     }
-    const error = await container
-      .uploadObjectViaStream(slow(), "aborted.bin", { signal: controller.signal })
-      .catch((e: unknown) => e);
+    const error = await rejection(
+      container.uploadObjectViaStream(slow(), "aborted.bin", { signal: controller.signal }),
+    );
     expect(error).to.be.instanceOf(OperationAbortedError);
     expect(await container.objectExists("aborted.bin")).to.equal(false);
   });
 
   it("refuses a source whose length is not the declared size, committing nothing", async () => {
     for (const [size, total] of [[2 * MiB, 1 * MiB], [1 * MiB, 2 * MiB], [10, 5]] as const) {
-      const error = await container
-        .uploadObjectViaStream(Readable.from(generated(total)), "sized.bin", { size })
-        .catch((e: unknown) => e);
+      const error = await rejection(
+        container.uploadObjectViaStream(Readable.from(generated(total)), "sized.bin", { size }),
+      );
       expect(error, `${size} vs ${total}`).to.be.instanceOf(InvalidArgumentError);
     }
     expect(await container.objectExists("sized.bin")).to.equal(false);
@@ -136,13 +136,15 @@ describe("Azure block uploads (Azurite)", () => {
   it("honours ifNoneMatch and ifMatch on single and block uploads", async () => {
     for (const size of [10, 1 * MiB]) {
       const name = `cond-${size}`;
-      const first = await container.uploadObjectViaStream(Buffer.alloc(size, 1), name, { ifNoneMatch: "*" });
-      const again = container.uploadObjectViaStream(Buffer.alloc(size, 2), name, { ifNoneMatch: "*" });
-      expect(await again.catch((e: unknown) => e)).to.be.instanceOf(PreconditionFailedError);
+      const put = (fill: number, options: object) =>
+        container.uploadObjectViaStream(Buffer.alloc(size, fill), name, options);
+      const first = await put(1, { ifNoneMatch: "*" });
+      const again = put(2, { ifNoneMatch: "*" });
+      expect(await rejection(again)).to.be.instanceOf(PreconditionFailedError);
 
       const stale = '"0x8D0000000000000"';
-      const wrong = container.uploadObjectViaStream(Buffer.alloc(size, 3), name, { ifMatch: stale });
-      expect(await wrong.catch((e: unknown) => e)).to.be.instanceOf(PreconditionFailedError);
+      const wrong = put(3, { ifMatch: stale });
+      expect(await rejection(wrong)).to.be.instanceOf(PreconditionFailedError);
 
       const ok = await container.uploadObjectViaStream(Buffer.alloc(size, 4), name, {
         ifMatch: first.extra.version,
@@ -187,7 +189,7 @@ describe("Azure upload limits (Azurite)", () => {
       },
     });
     const size = MAX_BLOCKS * 4000 * MiB + 1;
-    const error = await container.uploadObjectViaStream(source, "huge.bin", { size }).catch((e: unknown) => e);
+    const error = await rejection(container.uploadObjectViaStream(source, "huge.bin", { size }));
     expect(error).to.be.instanceOf(InvalidArgumentError);
     expect((error as Error).message).to.match(/50000 blocks/);
     expect(read).to.equal(false);
