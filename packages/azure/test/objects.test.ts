@@ -7,6 +7,7 @@ import {
   type Container,
 } from "@stowage/core";
 
+import { startFaultProxy } from "../../../test/support/fault-proxy.js";
 import { readStream, rejection, useAzurite } from "./support.js";
 
 describe("Azure objects (Azurite)", () => {
@@ -88,7 +89,19 @@ describe("Azure objects (Azurite)", () => {
     ];
     for (const name of names) await container.uploadObjectViaStream(name, name);
 
-    expect(await container.deleteDirectory("reports/2024")).to.equal(2);
+    const proxy = await startFaultProxy(azurite.server().port);
+    try {
+      const driver = azurite.driver({ endpoint: `${proxy.endpoint}/devstoreaccount1` });
+      const proxied = await driver.getContainer(container.name);
+      expect(await proxied.deleteDirectory("reports/2024")).to.equal(2);
+
+      const batches = proxy.requests.filter((r) => r.target.includes("comp=batch"));
+      const deletes = proxy.requests.filter((r) => r.method === "DELETE");
+      expect(batches).to.have.length(1);
+      expect(deletes).to.deep.equal([]);
+    } finally {
+      await proxy.close();
+    }
     const left = (await container.listObjects()).map((o) => o.name);
     expect(left).to.deep.equal(["reports/2024", "reports/2024-old/b.csv"]);
   });
