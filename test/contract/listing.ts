@@ -1,0 +1,137 @@
+import {
+  ContainerDoesNotExistError,
+  InvalidArgumentError,
+  ObjectNameConflictError,
+  StorageObject,
+  StoragePrefix,
+  type Container,
+} from "@stowage/core";
+import { expect } from "chai";
+
+import { eachLimited, namesIn, put, rejects, type Fixture } from "./support.js";
+
+const TREE = ["a.txt", "a/b.txt", "a/c/d.txt", "a-z.txt", "b.txt", "a/b/e.txt", "ab.txt", "z"];
+
+const REPORTS = ["reports/2024/a.csv", "reports/2024-old/b.csv", "reports/20245.csv", "reports/2024"];
+
+/**
+ * Stores the C15 objects in order and returns the names stored. A filesystem cannot hold
+ * both `reports/2024` and `reports/2024/a.csv`; a driver that refuses the second with the
+ * documented ObjectNameConflictError passes with the names it could store.
+ */
+async function storeReports(container: Container): Promise<string[]> {
+  const stored: string[] = [];
+  for (const name of REPORTS) {
+    try {
+      await put(container, name, name);
+      stored.push(name);
+    } catch (error) {
+      if (!(error instanceof ObjectNameConflictError)) throw error;
+    }
+  }
+  expect(stored).to.include("reports/2024/a.csv");
+  return stored;
+}
+
+export function listingTests(fixture: Fixture): void {
+  describe("listing", () => {
+    it("lists every object in name order", async () => {
+      const container = await fixture().newContainer();
+      await eachLimited(TREE, 4, (name) => put(container, name, name));
+
+      expect(await namesIn(container)).to.deep.equal([...TREE].sort());
+      const listed = await container.listObjects();
+      expect(listed.map((o) => o.name)).to.deep.equal([...TREE].sort());
+      expect(listed.every((o) => o instanceof StorageObject)).to.equal(true);
+    });
+
+    it("reports size and content type in listings", async () => {
+      const container = await fixture().newContainer();
+      await put(container, "page.html", "<p>hi</p>");
+      const [obj] = await container.listObjects();
+      expect(obj!.size).to.equal(9);
+      expect(obj!.name).to.equal("page.html");
+    });
+
+    it("filters by prefix", async () => {
+      const container = await fixture().newContainer();
+      await eachLimited(TREE, 4, (name) => put(container, name, name));
+      expect(await namesIn(container, "a/")).to.deep.equal(["a/b.txt", "a/b/e.txt", "a/c/d.txt"]);
+      expect(await namesIn(container, "a")).to.deep.equal(TREE.filter((n) => n.startsWith("a")).sort());
+      expect(await namesIn(container, "nothing")).to.deep.equal([]);
+    });
+
+    it("pages through small pages without loss or repetition", async () => {
+      const container = await fixture().newContainer();
+      const names = Array.from({ length: 23 }, (_, i) => `p/${String(i).padStart(2, "0")} +x`);
+      await eachLimited(names, 6, (name) => put(container, name, "."));
+
+      const seen: string[] = [];
+      for await (const obj of container.iterateObjects({ prefix: "p/", pageSize: 5 })) seen.push(obj.name);
+      expect(seen).to.deep.equal([...names].sort());
+    });
+
+    it("groups deeper names by delimiter into prefixes", async () => {
+      const container = await fixture().newContainer();
+      await eachLimited(TREE, 4, (name) => put(container, name, name));
+
+      const entries: string[] = [];
+      for await (const entry of container.iterateObjects({ prefix: "a/", delimiter: "/" })) {
+        entries.push(entry instanceof StoragePrefix ? `prefix:${entry.name}` : entry.name);
+      }
+      expect(entries).to.deep.equal(["a/b.txt", "prefix:a/b/", "prefix:a/c/"]);
+    });
+
+    it("lists the top level with a delimiter and no prefix", async () => {
+      const container = await fixture().newContainer();
+      await eachLimited(TREE, 4, (name) => put(container, name, name));
+
+      const entries: string[] = [];
+      for await (const entry of container.iterateObjects({ delimiter: "/" })) {
+        entries.push(entry instanceof StoragePrefix ? `prefix:${entry.name}` : entry.name);
+      }
+      const expected = ["a.txt", "a-z.txt", "ab.txt", "b.txt", "z", "prefix:a/"];
+      expect([...entries].sort()).to.deep.equal([...expected].sort());
+      expect(entries.filter((e) => e === "prefix:a/")).to.have.length(1);
+    });
+
+    it("fails to list a missing container", async () => {
+      const gone = await fixture().newContainer();
+      await gone.delete();
+      await rejects(namesIn(gone), ContainerDoesNotExistError);
+    });
+
+    describe("deleteDirectory (C15)", () => {
+      it("deletes only what is under the directory", async () => {
+        const container = await fixture().newContainer();
+        const stored = await storeReports(container);
+
+        expect(await container.deleteDirectory("reports/2024")).to.equal(1);
+        expect(await namesIn(container)).to.deep.equal(
+          stored.filter((name) => name !== "reports/2024/a.csv").sort(),
+        );
+      });
+
+      it("lists only the children of a directory with a delimiter", async () => {
+        const container = await fixture().newContainer();
+        await storeReports(container);
+
+        const names: string[] = [];
+        for await (const e of container.iterateObjects({ prefix: "reports/2024/", delimiter: "/" })) {
+          names.push(e.name);
+        }
+        expect(names).to.deep.equal(["reports/2024/a.csv"]);
+      });
+
+      it("refuses an empty directory unless the whole container is meant", async () => {
+        const container = await fixture().newContainer();
+        const stored = await storeReports(container);
+
+        await rejects(container.deleteDirectory(""), InvalidArgumentError);
+        expect(await namesIn(container)).to.have.length(stored.length);
+        expect(await container.deleteDirectory("", { wholeContainer: true })).to.equal(stored.length);
+        expect(await namesIn(container)).to.deep.equal([]);
+      });
+    });
+  });
+}
