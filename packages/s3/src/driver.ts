@@ -40,6 +40,7 @@ import { bucketNameProblem, keyProblem } from "./names.js";
 import { fromHead, fromListing, hashOf } from "./object-info.js";
 import {
   createClient,
+  regionOf,
   transferSettings,
   type S3DriverOptions,
   type TransferSettings,
@@ -81,7 +82,7 @@ export class S3StorageDriver extends StorageDriver {
   constructor(key?: string, secret?: string, options: S3DriverOptions = {}) {
     super(options, { verifyDownloads: true });
     this.client = createClient(key, secret, options);
-    this.region = options.region;
+    this.region = regionOf(options);
     this.transfer = transferSettings(options);
     this.cdnBaseUrl = options.cdnBaseUrl;
     this.capabilities = this.describeCapabilities();

@@ -11,7 +11,11 @@ const MiB = 1024 * 1024;
  * (environment, shared config files, instance roles) is used.
  */
 export interface S3DriverOptions extends StorageDriverOptions {
-  /** The region buckets live in and requests are signed for. Default: the SDK's region chain. */
+  /**
+   * The region buckets live in and requests are signed for. Default: the SDK's region chain
+   * (AWS_REGION, shared config) for AWS, and "us-east-1" when an `endpoint` is given, which
+   * is what S3-compatible servers expect unless told otherwise.
+   */
   region?: string;
   /**
    * The service URL, for S3-compatible services (R2, Wasabi, Backblaze B2, Ceph, DigitalOcean
@@ -77,7 +81,7 @@ export function createClient(
   options: S3DriverOptions,
 ): S3Client {
   const config: S3ClientConfig = {
-    region: options.region,
+    region: regionOf(options),
     endpoint: options.endpoint,
     forcePathStyle: options.forcePathStyle,
     requestChecksumCalculation: "WHEN_REQUIRED",
@@ -93,4 +97,9 @@ export function createClient(
     config.credentials = { accessKeyId: key, secretAccessKey: secret };
   }
   return new S3Client(config);
+}
+
+/** The region to sign for; see S3DriverOptions.region. */
+export function regionOf(options: S3DriverOptions): string | undefined {
+  return options.region ?? (options.endpoint ? "us-east-1" : undefined);
 }

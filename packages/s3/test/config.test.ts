@@ -11,6 +11,15 @@ describe("S3StorageDriver construction", () => {
     expect(getDriver(Provider.S3)).to.equal(S3StorageDriver);
   });
 
+  it("signs for us-east-1 at a custom endpoint unless told a region", async () => {
+    const endpoint = "http://127.0.0.1:1";
+    const custom = new S3StorageDriver("key", "secret", { endpoint });
+    const named = new S3StorageDriver("key", "secret", { endpoint, region: "auto" });
+
+    expect(await custom.client.config.region()).to.equal("us-east-1");
+    expect(await named.client.config.region()).to.equal("auto");
+  });
+
   it("asks for checksums only where S3 requires them", async () => {
     const driver = new S3StorageDriver("key", "secret", { region: "us-east-1" });
 
@@ -33,7 +42,8 @@ describe("S3StorageDriver without keys (s3sig)", function () {
   });
 
   after(() => {
-    for (const name of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_EC2_METADATA_DISABLED"]) {
+    const names = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_EC2_METADATA_DISABLED"];
+    for (const name of names) {
       if (saved[name] === undefined) delete process.env[name];
       else process.env[name] = saved[name];
     }
