@@ -10,6 +10,7 @@ import {
   ContainerAlreadyExistsError,
   ContainerDoesNotExistError,
   ContainerIsNotEmptyError,
+  InvalidObjectNameError,
   InvalidRangeError,
   ObjectDoesNotExistError,
   ObjectNameConflictError,
@@ -85,7 +86,7 @@ for (const kind of S3_KINDS) {
 
     it("refuses a read pinned to a replaced version with PreconditionFailedError", async () => {
       const { server } = fixture();
-      const driver = new PinnedReads(server.accessKey, server.secretKey, serverOptions(server));
+      const driver = new Primitives(server.accessKey, server.secretKey, serverOptions(server));
       const first = await container.uploadObjectViaStream("first version", "pinned.txt");
       await container.uploadObjectViaStream("second version", "pinned.txt");
 
@@ -152,6 +153,17 @@ describe("S3 errors only a signature-checking server gives (s3sig)", function ()
     await expectRejection(wrong.getObject(container.name, "private.txt"), PermissionDeniedError);
   });
 
+  it("maps a key refused inside a DeleteObjects answer, naming that key", async () => {
+    const { server } = fixture();
+    const driver = new Primitives(server.accessKey, server.secretKey, serverOptions(server));
+    const container = await fixture().bucket(driver);
+    const tooLong = "k".repeat(1100);
+
+    const batch = driver.deleteMany(container, [tooLong]);
+    const error = await expectRejection(batch, InvalidObjectNameError);
+    expect((error as InvalidObjectNameError).objectName).to.equal(tooLong);
+  });
+
   it("maps a+a/b on a server that keeps keys as paths to ObjectNameConflictError", async () => {
     const container = await fixture().bucket();
     await container.uploadObjectViaStream("file", "a");
@@ -161,13 +173,23 @@ describe("S3 errors only a signature-checking server gives (s3sig)", function ()
   });
 });
 
-/** Reaches the read primitive with a version pin, as the core does when it resumes a read. */
-class PinnedReads extends S3StorageDriver {
+/** Reaches primitives with what the core's public methods never pass, to see them fail. */
+class Primitives extends S3StorageDriver {
+  /** A read pinned to a version, as the core asks when it resumes a cut download. */
   async readVersion(object: StorageObject, version: string): Promise<Readable> {
     try {
       return await this.doOpenRead({ object, ifMatch: version });
     } catch (error) {
       throw this.toStorageError(error, { objectName: object.name });
+    }
+  }
+
+  /** A batch delete of names the core would have refused before any request. */
+  async deleteMany(container: Container, names: string[]): Promise<void> {
+    try {
+      await this.doDeleteObjects(container, names);
+    } catch (error) {
+      throw this.toStorageError(error, { container: container.name });
     }
   }
 }
