@@ -42,6 +42,10 @@ const BUCKET_PAGE = 1_000;
  * Containers are buckets; `extra.version` of an object is its generation, which `ifMatch`
  * takes. Signed URLs need a service-account key, or (without `endpoint`) credentials that may
  * call the IAM signBlob API.
+ *
+ * Known gaps: downloads use Node's own HTTP client (see media.ts), which does not read
+ * HTTP(S)_PROXY; composite objects have no MD5, so their downloads are not checked; an
+ * aborted metadata call stops the caller's wait, not the request already sent.
  * @throws InvalidArgumentError (unreadable key file, bad chunk size, endpoint without projectId)
  */
 export class GoogleStorageDriver extends StorageDriver {
