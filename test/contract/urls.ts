@@ -30,7 +30,8 @@ export function urlTests(fixture: Fixture): void {
       if (!driver.capabilities.signedUploadUrls) return void (await rejects(upload, NotSupportedError));
 
       const body = random(4096);
-      const response = await fetch(await upload, { method: "PUT", body, headers: uploadHeaders(driver.provider) });
+      const headers = uploadHeaders(driver.provider);
+      const response = await fetch(await upload, { method: "PUT", body: new Uint8Array(body), headers });
       expect(response.status).to.be.within(200, 299);
       expect((await read(container, "incoming/x y.bin")).equals(body)).to.equal(true);
     });
