@@ -3,7 +3,7 @@ export * from "./types.js";
 export { Container } from "./container.js";
 export { StorageObject, StoragePrefix, type ObjectRef, type StorageObjectInit } from "./object.js";
 export { StorageDriver, forEachLimited, type ReadRequest, type UploadRequest } from "./driver.js";
-export { Provider, getDriver, registerDriver, type DriverClass } from "./providers.js";
+export { Provider, getDriver, loadDriverClass, registerDriver, type DriverClass } from "./providers.js";
 export { StorageManager, type SaveFileOptions } from "./manager.js";
 export { StoredFile, filePath, parseFilePath, assertValidStorageName } from "./stored-file.js";
 export {

@@ -34,7 +34,10 @@ export class StorageManager {
   addStorage(name: string, container: Container): void {
     assertValidStorageName(name);
     const existing = this.storages.get(name);
-    if (existing && !sameContainer(existing, container)) throw new StorageAlreadyRegisteredError(name);
+    if (existing) {
+      if (!sameContainer(existing, container)) throw new StorageAlreadyRegisteredError(name);
+      return;
+    }
 
     this.storages.set(name, container);
     this.defaultName ??= name;

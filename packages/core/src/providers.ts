@@ -45,11 +45,19 @@ export function getDriver(provider: Provider): DriverClass {
   const entry = PACKAGES[provider];
   if (!entry) throw new InvalidArgumentError(`Unknown provider "${provider}"`);
 
-  const module = loadPackage(provider, entry.packageName);
-  const driverClass = module[entry.exportName] as DriverClass | undefined;
-  if (!driverClass) throw new DriverNotInstalledError(provider, entry.packageName);
-
+  const driverClass = loadDriverClass(provider, entry.packageName, entry.exportName);
   registered.set(provider, driverClass);
+  return driverClass;
+}
+
+/**
+ * Loads `exportName` from a provider package. Exported for getDriver's tests.
+ * @throws DriverNotInstalledError when the package cannot be found or lacks the export
+ */
+export function loadDriverClass(provider: string, packageName: string, exportName: string): DriverClass {
+  const module = loadPackage(provider, packageName);
+  const driverClass = module[exportName] as DriverClass | undefined;
+  if (typeof driverClass !== "function") throw new DriverNotInstalledError(provider, packageName);
   return driverClass;
 }
 
