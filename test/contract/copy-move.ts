@@ -16,7 +16,8 @@ export function copyMoveTests(fixture: Fixture): void {
 
       const fetched = await container.getObject("dir/copy.csv");
       expect(fetched.contentType).to.equal("text/csv");
-      if (fixture().driver.capabilities.metadata) expect(fetched.metaData).to.deep.equal({ owner: "ana" });
+      if (fixture().driver.capabilities.metadata)
+        expect(fetched.metaData).to.deep.equal({ owner: "ana" });
       expect(await namesIn(container)).to.deep.equal(["dir/copy.csv", "src.csv"]);
     });
 
@@ -55,7 +56,8 @@ export function copyMoveTests(fixture: Fixture): void {
 
       await rejects(source.moveTo(container, "/foo"), InvalidObjectNameError);
       await rejects(source.copyTo(container, "foo//"), InvalidObjectNameError);
-      for (const bad of ["a//b", "/lead", "trail/"]) await rejects(put(container, bad, "x"), InvalidObjectNameError);
+      for (const bad of ["a//b", "/lead", "trail/"])
+        await rejects(put(container, bad, "x"), InvalidObjectNameError);
 
       expect(await namesIn(container)).to.deep.equal(["foo"]);
       expect((await read(container, "foo")).toString()).to.equal("safe");

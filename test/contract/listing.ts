@@ -12,7 +12,12 @@ import { eachLimited, namesIn, put, rejects, type Fixture } from "./support.js";
 
 const TREE = ["a.txt", "a/b.txt", "a/c/d.txt", "a-z.txt", "b.txt", "a/b/e.txt", "ab.txt", "z"];
 
-const REPORTS = ["reports/2024/a.csv", "reports/2024-old/b.csv", "reports/20245.csv", "reports/2024"];
+const REPORTS = [
+  "reports/2024/a.csv",
+  "reports/2024-old/b.csv",
+  "reports/20245.csv",
+  "reports/2024",
+];
 
 /**
  * Stores the C15 objects in order and returns the names stored. A filesystem cannot hold
@@ -57,7 +62,9 @@ export function listingTests(fixture: Fixture): void {
       const container = await fixture().newContainer();
       await eachLimited(TREE, 4, (name) => put(container, name, name));
       expect(await namesIn(container, "a/")).to.deep.equal(["a/b.txt", "a/b/e.txt", "a/c/d.txt"]);
-      expect(await namesIn(container, "a")).to.deep.equal(TREE.filter((n) => n.startsWith("a")).sort());
+      expect(await namesIn(container, "a")).to.deep.equal(
+        TREE.filter((n) => n.startsWith("a")).sort(),
+      );
       expect(await namesIn(container, "nothing")).to.deep.equal([]);
     });
 
@@ -67,7 +74,8 @@ export function listingTests(fixture: Fixture): void {
       await eachLimited(names, 6, (name) => put(container, name, "."));
 
       const seen: string[] = [];
-      for await (const obj of container.iterateObjects({ prefix: "p/", pageSize: 5 })) seen.push(obj.name);
+      for await (const obj of container.iterateObjects({ prefix: "p/", pageSize: 5 }))
+        seen.push(obj.name);
       expect(seen).to.deep.equal([...names].sort());
     });
 
@@ -117,7 +125,10 @@ export function listingTests(fixture: Fixture): void {
         await storeReports(container);
 
         const names: string[] = [];
-        for await (const e of container.iterateObjects({ prefix: "reports/2024/", delimiter: "/" })) {
+        for await (const e of container.iterateObjects({
+          prefix: "reports/2024/",
+          delimiter: "/",
+        })) {
           names.push(e.name);
         }
         expect(names).to.deep.equal(["reports/2024/a.csv"]);
@@ -129,7 +140,9 @@ export function listingTests(fixture: Fixture): void {
 
         await rejects(container.deleteDirectory(""), InvalidArgumentError);
         expect(await namesIn(container)).to.have.length(stored.length);
-        expect(await container.deleteDirectory("", { wholeContainer: true })).to.equal(stored.length);
+        expect(await container.deleteDirectory("", { wholeContainer: true })).to.equal(
+          stored.length,
+        );
         expect(await namesIn(container)).to.deep.equal([]);
       });
     });

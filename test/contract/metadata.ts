@@ -25,7 +25,9 @@ function contentTypeTests(fixture: Fixture): void {
 
   it("keeps an explicit content type", async () => {
     const container = await fixture().newContainer();
-    await container.uploadObjectViaStream("a,b", "export.txt", { extra: { contentType: "text/csv" } });
+    await container.uploadObjectViaStream("a,b", "export.txt", {
+      extra: { contentType: "text/csv" },
+    });
     expect((await container.getObject("export.txt")).contentType).to.equal("text/csv");
   });
 
@@ -49,7 +51,10 @@ function userMetadataTests(fixture: Fixture): void {
     const metaData = { "original-name": "請求書 2024.pdf", owner: "ana", note: "a=b; c" };
 
     if (!driver.capabilities.metadata) {
-      await rejects(container.uploadObjectViaStream("x", "m.txt", { extra: { metaData } }), NotSupportedError);
+      await rejects(
+        container.uploadObjectViaStream("x", "m.txt", { extra: { metaData } }),
+        NotSupportedError,
+      );
       return;
     }
     await container.uploadObjectViaStream("x", "m.txt", { extra: { metaData } });
@@ -92,12 +97,18 @@ function conditionalTests(fixture: Fixture): void {
     const { driver } = fixture();
     const container = await fixture().newContainer();
     if (!driver.capabilities.conditionalWrites) {
-      await rejects(container.uploadObjectViaStream("x", "c", { ifNoneMatch: "*" }), NotSupportedError);
+      await rejects(
+        container.uploadObjectViaStream("x", "c", { ifNoneMatch: "*" }),
+        NotSupportedError,
+      );
       return;
     }
 
     await container.uploadObjectViaStream("first", "c.txt", { ifNoneMatch: "*" });
-    await rejects(container.uploadObjectViaStream("second", "c.txt", { ifNoneMatch: "*" }), PreconditionFailedError);
+    await rejects(
+      container.uploadObjectViaStream("second", "c.txt", { ifNoneMatch: "*" }),
+      PreconditionFailedError,
+    );
     expect((await read(container, "c.txt")).toString()).to.equal("first");
   });
 
@@ -113,7 +124,10 @@ function conditionalTests(fixture: Fixture): void {
     const v2 = await container.uploadObjectViaStream("two", "v.txt", { ifMatch: v1.extra.version });
     expect(v2.extra.version).to.be.a("string").and.not.equal(v1.extra.version);
 
-    await rejects(container.uploadObjectViaStream("three", "v.txt", { ifMatch: v1.extra.version }), PreconditionFailedError);
+    await rejects(
+      container.uploadObjectViaStream("three", "v.txt", { ifMatch: v1.extra.version }),
+      PreconditionFailedError,
+    );
     expect((await read(container, "v.txt")).toString()).to.equal("two");
   });
 }

@@ -29,14 +29,19 @@ export function nameTests(fixture: Fixture): void {
       ];
       for (const [name, body] of pairs) await put(container, name, body);
 
-      for (const [name, body] of pairs) expect((await read(container, name)).toString()).to.equal(body);
+      for (const [name, body] of pairs)
+        expect((await read(container, name)).toString()).to.equal(body);
       const listed = await namesIn(container);
       expect(listed).to.deep.equal(pairs.map(([name]) => name).sort());
     });
 
     it("keeps '+' and ' ' apart (C11)", async () => {
       const container = await fixture().newContainer();
-      const pairs: [string, string][] = [["a+b.txt", "plus"], ["a b.txt", "space"], ["1+1 2", "sum"]];
+      const pairs: [string, string][] = [
+        ["a+b.txt", "plus"],
+        ["a b.txt", "space"],
+        ["1+1 2", "sum"],
+      ];
       for (const [name, body] of pairs) await put(container, name, body);
 
       expect(await namesIn(container, "a")).to.deep.equal(["a b.txt", "a+b.txt"]);
@@ -61,13 +66,16 @@ export function nameTests(fixture: Fixture): void {
 /** Each name the driver accepts must round-trip exactly; each it refuses, with a reason. */
 async function roundTrip(driver: StorageDriver, container: Container, names: string[]) {
   const accepted = names.filter((name) => driver.objectNameProblem(name) === undefined);
-  for (const name of names.filter((n) => !accepted.includes(n))) await expectRefused(container, name);
+  for (const name of names.filter((n) => !accepted.includes(n)))
+    await expectRefused(container, name);
 
   await eachLimited(accepted, 4, (name) => put(container, name, `body of ${name}`));
   expect(await namesIn(container)).to.deep.equal([...new Set(accepted)].sort());
 
   for (const name of accepted) {
-    expect((await read(container, name)).toString(), JSON.stringify(name)).to.equal(`body of ${name}`);
+    expect((await read(container, name)).toString(), JSON.stringify(name)).to.equal(
+      `body of ${name}`,
+    );
     const copy = await (await container.getObject(name)).copyTo(container, `copies/${name}`);
     expect((await read(container, copy.name)).toString()).to.equal(`body of ${name}`);
   }

@@ -115,7 +115,9 @@ function rangeTests(fixture: Fixture): void {
     const body = random(3 * 1024 * 1024 + 17);
     const obj = await put(container, "large.bin", body);
 
-    expect((await bytesOf(await obj.rangeAsStream(0, 1))).equals(body.subarray(0, 1))).to.equal(true);
+    expect((await bytesOf(await obj.rangeAsStream(0, 1))).equals(body.subarray(0, 1))).to.equal(
+      true,
+    );
     const tail = await bytesOf(await obj.rangeAsStream(body.length - 1));
     expect(tail.equals(body.subarray(body.length - 1))).to.equal(true);
     const middle = await bytesOf(await obj.rangeAsStream(1_000_000, 2_500_000));
@@ -128,7 +130,10 @@ function missingTests(fixture: Fixture): void {
     const { driver } = fixture();
     const container = await fixture().newContainer();
 
-    const error = await rejects(driver.getObject(container.name, "nope.txt"), ObjectDoesNotExistError);
+    const error = await rejects(
+      driver.getObject(container.name, "nope.txt"),
+      ObjectDoesNotExistError,
+    );
     expect(error.code).to.equal("OBJECT_DOES_NOT_EXIST");
     expect(error.objectName).to.equal("nope.txt");
     expect(error.container).to.equal(container.name);

@@ -15,11 +15,16 @@ export function urlTests(fixture: Fixture): void {
       if (!driver.capabilities.signedUrls) {
         return void (await rejects(first.getSignedUrl(), NotSupportedError));
       }
-      for (const name of ["signed/a b+c.txt", ...AWKWARD.filter((n) => !driver.objectNameProblem(n))]) {
+      for (const name of [
+        "signed/a b+c.txt",
+        ...AWKWARD.filter((n) => !driver.objectNameProblem(n)),
+      ]) {
         const obj = name === first.name ? first : await put(container, name, `bytes of ${name}`);
         const response = await fetch(await obj.getSignedUrl({ expiresIn: 300 }));
         expect(response.status, JSON.stringify(name)).to.equal(200);
-        expect(Buffer.from(await response.arrayBuffer()).equals(await read(container, name))).to.equal(true);
+        expect(
+          Buffer.from(await response.arrayBuffer()).equals(await read(container, name)),
+        ).to.equal(true);
       }
     });
 
@@ -27,11 +32,16 @@ export function urlTests(fixture: Fixture): void {
       const { driver } = fixture();
       const container = await fixture().newContainer();
       const upload = container.getSignedUploadUrl("incoming/x y.bin", { expiresIn: 300 });
-      if (!driver.capabilities.signedUploadUrls) return void (await rejects(upload, NotSupportedError));
+      if (!driver.capabilities.signedUploadUrls)
+        return void (await rejects(upload, NotSupportedError));
 
       const body = random(4096);
       const headers = uploadHeaders(driver.provider);
-      const response = await fetch(await upload, { method: "PUT", body: new Uint8Array(body), headers });
+      const response = await fetch(await upload, {
+        method: "PUT",
+        body: new Uint8Array(body),
+        headers,
+      });
       expect(response.status).to.be.within(200, 299);
       expect((await read(container, "incoming/x y.bin")).equals(body)).to.equal(true);
     });
@@ -40,7 +50,8 @@ export function urlTests(fixture: Fixture): void {
       const { driver } = fixture();
       const container = await fixture().newContainer();
       const obj = await put(container, "dir/a b+c%.txt", "x");
-      if (!driver.capabilities.cdnUrls) return void (await rejects(obj.getCdnUrl(), NotSupportedError));
+      if (!driver.capabilities.cdnUrls)
+        return void (await rejects(obj.getCdnUrl(), NotSupportedError));
 
       const url = new URL(await obj.getCdnUrl());
       expect(decodeURIComponent(url.pathname).endsWith("/dir/a b+c%.txt")).to.equal(true);

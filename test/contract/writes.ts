@@ -45,7 +45,11 @@ function sourceTests(fixture: Fixture): void {
     "a Buffer": () => body,
     "a Node stream": () => Readable.from([body.subarray(0, 1000), body.subarray(1000)]),
     "a web ReadableStream": () => Readable.toWeb(Readable.from([body])),
-    "an async generator": () => (async function* () { yield body.subarray(0, 7); yield body.subarray(7); })(),
+    "an async generator": () =>
+      (async function* () {
+        yield body.subarray(0, 7);
+        yield body.subarray(7);
+      })(),
   };
 
   for (const [kind, make] of Object.entries(sources)) {
@@ -88,7 +92,9 @@ function sourceTests(fixture: Fixture): void {
   it("reports progress up to the total", async () => {
     const container = await fixture().newContainer();
     const seen: Progress[] = [];
-    await container.uploadObjectViaStream(body, "progress.bin", { onProgress: (p) => seen.push(p) });
+    await container.uploadObjectViaStream(body, "progress.bin", {
+      onProgress: (p) => seen.push(p),
+    });
     expect(seen.length).to.be.greaterThan(0);
     expect(seen.at(-1)!.bytes).to.equal(body.length);
   });
@@ -145,10 +151,15 @@ function largeTests(fixture: Fixture): void {
   it("round-trips 9 MiB of known length, larger than every buffer", async () => {
     const container = await fixture().newContainer();
     const source = generated(9 * MiB);
-    const obj = await container.uploadObjectViaStream(source.stream, "big.bin", { size: 9 * MiB, verifyHash: true });
+    const obj = await container.uploadObjectViaStream(source.stream, "big.bin", {
+      size: 9 * MiB,
+      verifyHash: true,
+    });
 
     expect(obj.size).to.equal(9 * MiB);
-    expect(await md5Of(await (await container.getObject("big.bin")).asStream())).to.equal(source.digest());
+    expect(await md5Of(await (await container.getObject("big.bin")).asStream())).to.equal(
+      source.digest(),
+    );
   });
 
   it("round-trips a 7 MiB stream of unknown length (C20)", async () => {
@@ -203,7 +214,10 @@ function failedUploadTests(fixture: Fixture): void {
     };
 
     await rejects(
-      container.uploadObjectViaStream(source, "aborted.bin", { signal: controller.signal, onProgress }),
+      container.uploadObjectViaStream(source, "aborted.bin", {
+        signal: controller.signal,
+        onProgress,
+      }),
       OperationAbortedError,
     );
     expect(await container.objectExists("aborted.bin")).to.equal(false);

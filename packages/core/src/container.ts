@@ -24,10 +24,15 @@ export class Container {
     readonly driver: StorageDriver,
   ) {}
 
-  iterateObjects(options: IterateOptions & { delimiter: string }): AsyncIterable<StorageObject | StoragePrefix>;
+  iterateObjects(
+    options: IterateOptions & { delimiter: string },
+  ): AsyncIterable<StorageObject | StoragePrefix>;
   iterateObjects(options?: ListOptions): AsyncIterable<StorageObject>;
   iterateObjects(options?: IterateOptions): AsyncIterable<StorageObject | StoragePrefix> {
-    return this.driver.iterateContainerObjects(this, options as IterateOptions & { delimiter: string });
+    return this.driver.iterateContainerObjects(
+      this,
+      options as IterateOptions & { delimiter: string },
+    );
   }
 
   listObjects(options?: ListOptions): Promise<StorageObject[]> {
@@ -42,7 +47,11 @@ export class Container {
     return this.driver.objectExists(this, objectName, options);
   }
 
-  uploadObject(filePath: string, objectName: string, options?: UploadOptions): Promise<StorageObject> {
+  uploadObject(
+    filePath: string,
+    objectName: string,
+    options?: UploadOptions,
+  ): Promise<StorageObject> {
     return this.driver.uploadObject(filePath, this, objectName, options);
   }
 

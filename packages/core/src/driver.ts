@@ -1,7 +1,5 @@
 import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
 import type { Readable } from "node:stream";
-import { pipeline } from "node:stream";
 
 import { Container } from "./container.js";
 import { contentTypeFor } from "./content-type.js";
@@ -23,7 +21,23 @@ import { containerNameProblem, directoryPrefix, objectNameProblem } from "./name
 import { StorageObject, StoragePrefix, type ObjectRef, type StorageObjectInit } from "./object.js";
 import { resolveRange, type ByteRange } from "./range.js";
 import { retryPolicy, withRetry, type RetryPolicy } from "./retry.js";
-import { HashingStream, toReadable, knownLength, type UploadSource } from "./streams.js";
+import {
+  checkExpiry,
+  collect,
+  combineSignals,
+  emptyStream,
+  forEachLimited,
+  isAbortError,
+  isSameObject,
+} from "./call.js";
+import { toReadable, knownLength, type UploadSource } from "./streams.js";
+import {
+  checkUploadArguments,
+  fileSize,
+  meter,
+  requiredCapabilities,
+  type Metered,
+} from "./upload-body.js";
 import { guardIterable, guardStream, saveStreamToFile } from "./transfer.js";
 import type {
   CallOptions,
@@ -152,7 +166,10 @@ export abstract class StorageDriver {
   // ---------------------------------------------------------------- listing
 
   /** The container's objects whose names start with `prefix`, in name order. */
-  async listContainerObjects(container: Container, options: ListOptions = {}): Promise<StorageObject[]> {
+  async listContainerObjects(
+    container: Container,
+    options: ListOptions = {},
+  ): Promise<StorageObject[]> {
     return collect(this.iterateContainerObjects(container, options));
   }
 
@@ -165,7 +182,10 @@ export abstract class StorageDriver {
     container: Container,
     options: IterateOptions & { delimiter: string },
   ): AsyncIterable<StorageObject | StoragePrefix>;
-  iterateContainerObjects(container: Container, options?: ListOptions): AsyncIterable<StorageObject>;
+  iterateContainerObjects(
+    container: Container,
+    options?: ListOptions,
+  ): AsyncIterable<StorageObject>;
   iterateContainerObjects(
     container: Container,
     options: IterateOptions = {},
@@ -183,7 +203,11 @@ export abstract class StorageDriver {
   // ---------------------------------------------------------------- reading
 
   /** @throws ContainerDoesNotExistError, ObjectDoesNotExistError, InvalidObjectNameError */
-  async getObject(containerName: string, objectName: string, options: CallOptions = {}): Promise<StorageObject> {
+  async getObject(
+    containerName: string,
+    objectName: string,
+    options: CallOptions = {},
+  ): Promise<StorageObject> {
     this.assertContainerName(containerName);
     this.assertObjectName(objectName);
     const context = { container: containerName, objectName };
@@ -194,7 +218,11 @@ export abstract class StorageDriver {
   }
 
   /** Whether the object exists. @throws ContainerDoesNotExistError */
-  async objectExists(container: Container, objectName: string, options: CallOptions = {}): Promise<boolean> {
+  async objectExists(
+    container: Container,
+    objectName: string,
+    options: CallOptions = {},
+  ): Promise<boolean> {
     try {
       await this.getObject(container.name, objectName, options);
       return true;
@@ -209,7 +237,11 @@ export abstract class StorageDriver {
    * failed download leaves an existing file untouched. Resolves true, as in Libcloud.
    * @throws ObjectDoesNotExistError, DestinationExistsError, ObjectHashMismatchError
    */
-  async downloadObject(obj: StorageObject, destinationPath: string, options: DownloadOptions = {}): Promise<boolean> {
+  async downloadObject(
+    obj: StorageObject,
+    destinationPath: string,
+    options: DownloadOptions = {},
+  ): Promise<boolean> {
     const stream = await this.downloadObjectAsStream(obj, options);
     await this.save(stream, destinationPath, obj.size, options, "downloadObject", obj);
     return true;
@@ -234,7 +266,14 @@ export abstract class StorageDriver {
   ): Promise<boolean> {
     const stream = await this.downloadObjectRangeAsStream(obj, start, end, options);
     const range = resolveRange(start, end, obj.size);
-    await this.save(stream, destinationPath, range.end - range.start, options, "downloadObjectRange", obj);
+    await this.save(
+      stream,
+      destinationPath,
+      range.end - range.start,
+      options,
+      "downloadObjectRange",
+      obj,
+    );
     return true;
   }
 
@@ -265,9 +304,12 @@ export abstract class StorageDriver {
     objectName: string,
     options: UploadOptions = {},
   ): Promise<StorageObject> {
-    this.checkUpload(container, objectName, options);
+    this.checkUpload(objectName, options);
     const size = await fileSize(filePath);
-    return this.uploadObjectViaStream(createReadStream(filePath), container, objectName, { size, ...options });
+    return this.uploadObjectViaStream(createReadStream(filePath), container, objectName, {
+      size,
+      ...options,
+    });
   }
 
   /**
@@ -281,7 +323,7 @@ export abstract class StorageDriver {
     objectName: string,
     options: UploadOptions = {},
   ): Promise<StorageObject> {
-    this.checkUpload(container, objectName, options);
+    this.checkUpload(objectName, options);
     const call = this.begin("uploadObject", { container: container.name, objectName }, options);
     const size = options.size ?? knownLength(source);
     const body = meter(toReadable(source), size, options.onProgress);
@@ -463,7 +505,11 @@ export abstract class StorageDriver {
     query: IterateOptions & { prefix: string },
   ): AsyncIterable<StorageObject | StoragePrefix>;
 
-  protected abstract doGetObject(container: Container, objectName: string, signal?: AbortSignal): Promise<StorageObject>;
+  protected abstract doGetObject(
+    container: Container,
+    objectName: string,
+    signal?: AbortSignal,
+  ): Promise<StorageObject>;
 
   /** Stores the body; must leave no partial object behind when the body or the request fails. */
   protected abstract doUpload(request: UploadRequest): Promise<StorageObject>;
@@ -472,13 +518,21 @@ export abstract class StorageDriver {
   protected abstract doOpenRead(request: ReadRequest): Promise<Readable>;
 
   /** Deletes one object; succeeds when it is already gone. */
-  protected abstract doDeleteObject(container: Container, objectName: string, signal?: AbortSignal): Promise<void>;
+  protected abstract doDeleteObject(
+    container: Container,
+    objectName: string,
+    signal?: AbortSignal,
+  ): Promise<void>;
 
   /** Maps a provider failure onto the core's error kinds; the one mapper of each provider. */
   protected abstract mapError(error: unknown, context: ErrorContext): StorageError;
 
   /** Deletes several objects. Override where the provider has a batch call. */
-  protected async doDeleteObjects(container: Container, names: string[], signal?: AbortSignal): Promise<void> {
+  protected async doDeleteObjects(
+    container: Container,
+    names: string[],
+    signal?: AbortSignal,
+  ): Promise<void> {
     await forEachLimited(names, 8, (name) => this.doDeleteObject(container, name, signal));
   }
 
@@ -531,16 +585,29 @@ export abstract class StorageDriver {
   }
 
   /** Repeats an idempotent provider call (one page of a listing, say) after transient faults. */
-  protected withRetries<T>(operation: string, context: ErrorContext, signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
-    const attempt = () => fn().catch((error) => Promise.reject(this.toStorageError(error, { ...context, operation }, signal)));
+  protected withRetries<T>(
+    operation: string,
+    context: ErrorContext,
+    signal: AbortSignal | undefined,
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    const attempt = () =>
+      fn().catch((error) =>
+        Promise.reject(this.toStorageError(error, { ...context, operation }, signal)),
+      );
     return withRetry(this.retry, attempt, { signal, logger: this.logger, operation });
   }
 
   /** Turns any failure into a StorageError with this driver's context. */
-  protected toStorageError(error: unknown, context: ErrorContext, signal?: AbortSignal): StorageError {
+  protected toStorageError(
+    error: unknown,
+    context: ErrorContext,
+    signal?: AbortSignal,
+  ): StorageError {
     const full = { driver: this.name, ...context };
     if (error instanceof StorageError) return error.withContext(full);
-    if (signal?.aborted || isAbortError(error)) return new OperationAbortedError({ ...full, cause: error });
+    if (signal?.aborted || isAbortError(error))
+      return new OperationAbortedError({ ...full, cause: error });
     return this.mapError(error, { ...full, cause: error }).withContext(full);
   }
 
@@ -549,7 +616,8 @@ export abstract class StorageDriver {
   private begin(operation: string, context: ErrorContext, options: CallOptions) {
     const signal = combineSignals(options);
     const full = { ...context, operation };
-    if (signal?.aborted) throw new OperationAbortedError({ driver: this.name, ...full, cause: signal.reason });
+    if (signal?.aborted)
+      throw new OperationAbortedError({ driver: this.name, ...full, cause: signal.reason });
     const fail = (error: unknown) => this.toStorageError(error, full, signal);
     return { signal, fail, context: full };
   }
@@ -650,26 +718,17 @@ export abstract class StorageDriver {
     }
   }
 
-  private checkUpload(container: Container, objectName: string, options: UploadOptions): void {
+  private checkUpload(objectName: string, options: UploadOptions): void {
     this.assertObjectName(objectName);
-    const conditional = options.ifMatch !== undefined || options.ifNoneMatch !== undefined;
-    if (conditional) this.require("conditionalWrites", "Conditional writes");
-    if (options.ifNoneMatch !== undefined && options.ifNoneMatch !== "*") {
-      throw new InvalidArgumentError('ifNoneMatch only takes "*"', { objectName });
-    }
-    if (options.extra?.acl !== undefined) this.require("acl", "ACLs");
-    const hasMetadata = Object.keys(options.extra?.metaData ?? {}).length > 0;
-    if (hasMetadata) this.require("metadata", "User metadata");
-    if (options.size !== undefined && !(Number.isSafeInteger(options.size) && options.size >= 0)) {
-      throw new InvalidArgumentError(`size must be a non-negative integer, got ${options.size}`);
-    }
-    void container;
+    for (const [capability, feature] of requiredCapabilities(options))
+      this.require(capability, feature);
+    checkUploadArguments(objectName, options);
   }
 
   private uploadFields(objectName: string, extra: UploadExtra = {}, headers: ObjectHeaders = {}) {
-    for (const header of Object.keys(headers)) {
-      if (!PORTABLE_HEADERS.has(header)) throw new NotSupportedError(`The header "${header}"`, { driver: this.name });
-    }
+    const unsupported = Object.keys(headers).find((header) => !PORTABLE_HEADERS.has(header));
+    if (unsupported)
+      throw new NotSupportedError(`The header "${unsupported}"`, { driver: this.name });
     return {
       contentType: extra.contentType ?? contentTypeFor(objectName),
       metaData: { ...extra.metaData },
@@ -692,12 +751,17 @@ export abstract class StorageDriver {
       // abort is the cause then, not the caller's source.
       if (call.signal?.aborted) throw call.fail(call.signal.reason);
       const sourceError = body.sourceError.value;
-      if (sourceError) throw new UploadSourceError({ ...call.context, driver: this.name, cause: sourceError });
+      if (sourceError)
+        throw new UploadSourceError({ ...call.context, driver: this.name, cause: sourceError });
       throw call.fail(error);
     }
   }
 
-  private async checkUploadHash(obj: StorageObject, sent: string, signal?: AbortSignal): Promise<void> {
+  private async checkUploadHash(
+    obj: StorageObject,
+    sent: string,
+    signal?: AbortSignal,
+  ): Promise<void> {
     if (obj.hashAlgorithm !== "md5" || obj.hash === sent) return;
 
     await this.doDeleteObject(obj.container, obj.name, signal).catch(() => undefined);
@@ -723,9 +787,16 @@ export abstract class StorageDriver {
     });
   }
 
-  private async firstNames(container: Container, prefix: string, options: CallOptions): Promise<string[]> {
+  private async firstNames(
+    container: Container,
+    prefix: string,
+    options: CallOptions,
+  ): Promise<string[]> {
     const names: string[] = [];
-    for await (const obj of this.iterateContainerObjects(container, { prefix, signal: options.signal })) {
+    for await (const obj of this.iterateContainerObjects(container, {
+      prefix,
+      signal: options.signal,
+    })) {
       names.push(obj.name);
       if (names.length >= DELETE_BATCH) break;
     }
@@ -739,81 +810,4 @@ export abstract class StorageDriver {
   private context(operation: string, obj: ObjectRef): ErrorContext {
     return { driver: this.name, operation, container: obj.container.name, objectName: obj.name };
   }
-}
-
-interface Metered {
-  stream: Readable;
-  hasher: HashingStream;
-  sourceError: { value?: unknown };
-}
-
-/**
- * Pipes the source through a counting, hashing pass-through. A source that fails (or is
- * destroyed) fails the pass-through too, so the driver's upload aborts promptly; the
- * source's own error is kept so that it can be reported as the cause.
- */
-function meter(source: Readable, size: number | undefined, onProgress?: UploadOptions["onProgress"]): Metered {
-  const report = onProgress ? (bytes: number) => onProgress({ bytes, total: size }) : undefined;
-  const hasher = new HashingStream("md5", report);
-  const sourceError: { value?: unknown } = {};
-
-  pipeline(source, hasher, (error) => {
-    if (error) sourceError.value ??= error;
-  });
-  source.once("error", (error) => (sourceError.value ??= error));
-  return { stream: hasher, hasher, sourceError };
-}
-
-async function fileSize(filePath: string): Promise<number> {
-  try {
-    const stats = await stat(filePath);
-    if (!stats.isFile()) throw new InvalidArgumentError(`"${filePath}" is not a file`);
-    return stats.size;
-  } catch (error) {
-    if (error instanceof StorageError) throw error;
-    throw new InvalidArgumentError(`Cannot read the file "${filePath}"`, { cause: error });
-  }
-}
-
-function combineSignals(options: CallOptions): AbortSignal | undefined {
-  const signals: AbortSignal[] = [];
-  if (options.signal) signals.push(options.signal);
-  if (options.timeout !== undefined) signals.push(AbortSignal.timeout(options.timeout));
-  if (signals.length <= 1) return signals[0];
-  return AbortSignal.any(signals);
-}
-
-function isAbortError(error: unknown): boolean {
-  const name = (error as { name?: string })?.name;
-  return name === "AbortError" || (error as { code?: string })?.code === "ABORT_ERR";
-}
-
-function isSameObject(obj: StorageObject, destination: Container, objectName: string): boolean {
-  return obj.container.driver === destination.driver && obj.container.name === destination.name && obj.name === objectName;
-}
-
-function checkExpiry(expiresIn = 3_600): number {
-  if (!Number.isInteger(expiresIn) || expiresIn <= 0) {
-    throw new InvalidArgumentError(`expiresIn must be a positive number of seconds, got ${expiresIn}`);
-  }
-  return expiresIn;
-}
-
-function emptyStream(): Readable {
-  return toReadable(Buffer.alloc(0));
-}
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of iterable) items.push(item);
-  return items;
-}
-
-/** Runs `fn` on each item with at most `limit` running at once. */
-export async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

@@ -1,5 +1,9 @@
 import type { Container } from "./container.js";
-import { InvalidArgumentError, StorageAlreadyRegisteredError, UnknownStorageError } from "./errors.js";
+import {
+  InvalidArgumentError,
+  StorageAlreadyRegisteredError,
+  UnknownStorageError,
+} from "./errors.js";
 import { type UploadSource } from "./streams.js";
 import { StoredFile, assertValidStorageName, parseFilePath } from "./stored-file.js";
 import type { CallOptions, ObjectHeaders, UploadExtra, UploadOptions } from "./types.js";
@@ -78,7 +82,11 @@ export class StorageManager {
    * Saves content (a Buffer, string or stream, or the file at `contentPath`) as object
    * `name` in a storage, and returns the stored file, whose `path` getFile takes.
    */
-  async saveFile(name: string, content: UploadSource | undefined, options: SaveFileOptions = {}): Promise<StoredFile> {
+  async saveFile(
+    name: string,
+    content: UploadSource | undefined,
+    options: SaveFileOptions = {},
+  ): Promise<StoredFile> {
     const { uploadStorage, contentPath, ...uploadOptions } = options;
     const storageName = uploadStorage ?? this.getDefault();
     const container = this.get(storageName);
@@ -109,10 +117,12 @@ export class StorageManager {
     options: UploadOptions,
   ) {
     if (contentPath !== undefined) {
-      if (content !== undefined) throw new InvalidArgumentError("Give content or contentPath, not both");
+      if (content !== undefined)
+        throw new InvalidArgumentError("Give content or contentPath, not both");
       return container.uploadObject(contentPath, name, options);
     }
-    if (content === undefined) throw new InvalidArgumentError("saveFile needs content or contentPath");
+    if (content === undefined)
+      throw new InvalidArgumentError("saveFile needs content or contentPath");
     return container.uploadObjectViaStream(content, name, options);
   }
 
@@ -140,7 +150,11 @@ export class StorageManager {
     StorageManager.instance.clear();
   }
 
-  static saveFile(name: string, content: UploadSource | undefined, options?: SaveFileOptions): Promise<StoredFile> {
+  static saveFile(
+    name: string,
+    content: UploadSource | undefined,
+    options?: SaveFileOptions,
+  ): Promise<StoredFile> {
     return StorageManager.instance.saveFile(name, content, options);
   }
 

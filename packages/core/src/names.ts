@@ -1,4 +1,8 @@
-import { InvalidArgumentError, InvalidContainerNameError, InvalidObjectNameError } from "./errors.js";
+import {
+  InvalidArgumentError,
+  InvalidContainerNameError,
+  InvalidObjectNameError,
+} from "./errors.js";
 
 /**
  * The portable object-name rule, checked before any request on every driver. Names are

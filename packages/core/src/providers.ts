@@ -54,7 +54,11 @@ export function getDriver(provider: Provider): DriverClass {
  * Loads `exportName` from a provider package. Exported for getDriver's tests.
  * @throws DriverNotInstalledError when the package cannot be found or lacks the export
  */
-export function loadDriverClass(provider: string, packageName: string, exportName: string): DriverClass {
+export function loadDriverClass(
+  provider: string,
+  packageName: string,
+  exportName: string,
+): DriverClass {
   const module = loadPackage(provider, packageName);
   const driverClass = module[exportName] as DriverClass | undefined;
   if (typeof driverClass !== "function") throw new DriverNotInstalledError(provider, packageName);
@@ -67,7 +71,8 @@ function loadPackage(provider: string, packageName: string): Record<string, unkn
   try {
     return require(packageName) as Record<string, unknown>;
   } catch (error) {
-    if (isMissing(error, packageName)) throw new DriverNotInstalledError(provider, packageName, { cause: error });
+    if (isMissing(error, packageName))
+      throw new DriverNotInstalledError(provider, packageName, { cause: error });
     throw error;
   }
 }

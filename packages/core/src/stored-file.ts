@@ -26,7 +26,9 @@ export function filePath(storageName: string, objectName: string): string {
 export function parseFilePath(path: string): { storageName: string; objectName: string } {
   const slash = typeof path === "string" ? path.indexOf("/") : -1;
   if (slash <= 0 || slash === path.length - 1) {
-    throw new InvalidArgumentError(`Invalid file path ${JSON.stringify(path)}: expected "<storage>/<object name>"`);
+    throw new InvalidArgumentError(
+      `Invalid file path ${JSON.stringify(path)}: expected "<storage>/<object name>"`,
+    );
   }
   const storageName = path.slice(0, slash);
   assertValidStorageName(storageName);

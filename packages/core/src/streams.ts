@@ -100,7 +100,8 @@ function isNodeStream(value: unknown): value is NodeJS.ReadableStream {
 async function* toBuffers(source: AsyncIterable<unknown> | Iterable<unknown>) {
   for await (const chunk of source as AsyncIterable<unknown>) {
     if (typeof chunk === "string") yield Buffer.from(chunk);
-    else if (chunk instanceof Uint8Array) yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    else if (chunk instanceof Uint8Array)
+      yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     else throw new InvalidArgumentError("Upload source yielded something that is not bytes");
   }
 }

@@ -233,7 +233,10 @@ export async function saveStreamToFile(
     throw new DestinationExistsError(destination);
   }
 
-  const partial = join(dirname(destination), `.${basename(destination)}.${randomBytes(6).toString("hex")}.part`);
+  const partial = join(
+    dirname(destination),
+    `.${basename(destination)}.${randomBytes(6).toString("hex")}.part`,
+  );
   try {
     await pipeline(stream, progressCounter(options), createWriteStream(partial));
     await publish(partial, destination, options.overwriteExisting);
@@ -277,4 +280,3 @@ async function pathExists(path: string): Promise<boolean> {
     return false;
   }
 }
-

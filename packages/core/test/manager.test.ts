@@ -117,7 +117,9 @@ describe("StorageManager", () => {
       });
       expect(saved.path).to.equal("second/data.csv");
       expect(saved.size).to.equal(8);
-      expect((await (await StorageManager.getFile("second/data.csv")).read()).toString()).to.equal("a,b\n1,2\n");
+      expect((await (await StorageManager.getFile("second/data.csv")).read()).toString()).to.equal(
+        "a,b\n1,2\n",
+      );
     });
 
     it("raises ObjectDoesNotExistError for a missing file", async () => {

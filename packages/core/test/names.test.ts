@@ -25,13 +25,26 @@ describe("the portable object-name rule", () => {
   }
 
   it("accepts names other libraries mangle", () => {
-    for (const name of ["a+b", "a b", "100%.csv", "%20", "a%2Fb", "café", "cafe\u0301", "..a", "a..", ".hidden", "🏋🏼‍♀️"]) {
+    for (const name of [
+      "a+b",
+      "a b",
+      "100%.csv",
+      "%20",
+      "a%2Fb",
+      "café",
+      "cafe\u0301",
+      "..a",
+      "a..",
+      ".hidden",
+      "🏋🏼‍♀️",
+    ]) {
       expect(objectNameProblem(name), name).to.equal(undefined);
     }
   });
 
   it("refuses container names with separators or dots only", () => {
-    for (const bad of ["", "a/b", "a\\b", ".", "..", "a\0"]) expect(containerNameProblem(bad), bad).to.be.a("string");
+    for (const bad of ["", "a/b", "a\\b", ".", "..", "a\0"])
+      expect(containerNameProblem(bad), bad).to.be.a("string");
     expect(containerNameProblem("photos-2024")).to.equal(undefined);
   });
 });

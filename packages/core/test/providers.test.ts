@@ -33,7 +33,9 @@ describe("getDriver", () => {
   });
 
   it("refuses a package that lacks the driver class", () => {
-    expect(() => loadDriverClass("local", "@stowage/local", "NoSuchDriver")).to.throw(DriverNotInstalledError);
+    expect(() => loadDriverClass("local", "@stowage/local", "NoSuchDriver")).to.throw(
+      DriverNotInstalledError,
+    );
   });
 
   it("prefers a class registered by the application", () => {
