@@ -12,3 +12,4 @@ export { UnitOfWork } from "./unit-of-work.js";
 export { judgeType, HEAD_BYTES, type JudgedType } from "./judge.js";
 export * from "./validators/index.js";
 export { thumbnail, type ThumbnailOptions } from "./processors/thumbnail.js";
+export { sweepOrphans, type SweepOptions, type SweepReport } from "./sweeper.js";

@@ -1,4 +1,4 @@
-import { Column, type ValueTransformer } from "typeorm";
+import { Column, type ColumnOptions, type EntitySchemaColumnOptions, type ValueTransformer } from "typeorm";
 
 import { decodeColumn, encodeColumn } from "../codec.js";
 import { FileField, type FileFieldOptions } from "../field.js";
@@ -34,9 +34,17 @@ export class FileColumnTransformer implements ValueTransformer {
  *   @FileColumn({ uploadStorage: "first" }) contentFirst!: FileValue | FileInput | null;
  */
 export function FileColumn(options: FileColumnOptions = {}): PropertyDecorator {
+  return Column(fileColumnSchema(options) as ColumnOptions);
+}
+
+/**
+ * The same column for an EntitySchema (entities declared without decorators, as in
+ * plain JavaScript): `columns: { contentFirst: fileColumnSchema({ uploadStorage: "first" }) }`.
+ */
+export function fileColumnSchema(options: FileColumnOptions = {}): EntitySchemaColumnOptions {
   const { name, nullable, ...fieldOptions } = options;
   const transformer = new FileColumnTransformer(new FileField(fieldOptions));
-  return Column({ type: "text", name, nullable: nullable ?? true, transformer });
+  return { type: "text", name, nullable: nullable ?? true, transformer };
 }
 
 function isFindOperator(value: unknown): boolean {

@@ -21,12 +21,25 @@ import { type RowWrite, rowFiles, writeRow } from "../row.js";
 import { UnitOfWork } from "../unit-of-work.js";
 import { FileColumnTransformer } from "./typeorm-column.js";
 
-export { FileColumn, FileColumnTransformer, type FileColumnOptions } from "./typeorm-column.js";
+export {
+  FileColumn,
+  FileColumnTransformer,
+  fileColumnSchema,
+  type FileColumnOptions,
+} from "./typeorm-column.js";
 
 /** The before-events of one save run together; a failure in one undoes the others' uploads. */
 interface Batch {
   writes: Promise<unknown>[];
   uploaded: string[];
+}
+
+/** Where the subscriber deletes files and reports failed deletes. */
+export interface FileFieldSubscriberOptions {
+  /** Default: the process-wide StorageManager. */
+  manager?: StorageManager;
+  /** Shares one retry queue and failure listeners, such as across DataSources. */
+  deleter?: FileDeleter;
 }
 
 /**
@@ -48,8 +61,8 @@ export class FileFieldSubscriber implements EntitySubscriberInterface {
   /** Query runners inside a transaction, to roll back when the DataSource is destroyed. */
   readonly open = new Set<QueryRunner>();
 
-  constructor(manager: StorageManager = StorageManager.instance) {
-    this.deleter = new FileDeleter(manager);
+  constructor(options: FileFieldSubscriberOptions = {}) {
+    this.deleter = options.deleter ?? new FileDeleter(options.manager ?? StorageManager.instance);
   }
 
   afterTransactionStart(event: TransactionStartEvent): void {
@@ -177,16 +190,19 @@ export class FileFieldSubscriber implements EntitySubscriberInterface {
 }
 
 /**
- * Adds a FileFieldSubscriber to an initialized DataSource and returns it (its `deleter`
- * reports and retries failed deletes). Files are deleted through `manager`.
+ * Adds a FileFieldSubscriber to an initialized DataSource and returns it; its `deleter`
+ * reports failed deletes (`onDeleteFailed`) and retries them (`retryFailed`).
  *
  * Closing without commit undoes a transaction, files included: destroying the DataSource
  * first rolls back every transaction still open (SQLite would discard them on close,
  * unseen). TypeORM's release() of a query runner does not end its transaction; on SQLite
  * drivers the one shared connection stays inside it, so release() is left as it is.
  */
-export function attachFileFields(dataSource: DataSource, manager?: StorageManager): FileFieldSubscriber {
-  const subscriber = new FileFieldSubscriber(manager);
+export function attachFileFields(
+  dataSource: DataSource,
+  options: FileFieldSubscriberOptions = {},
+): FileFieldSubscriber {
+  const subscriber = new FileFieldSubscriber(options);
   dataSource.subscribers.push(subscriber);
   const destroy = dataSource.destroy.bind(dataSource);
 
@@ -216,3 +232,21 @@ const noSink = {
   },
   async discard() {},
 };
+
+/**
+ * Every file path the rows of `entities` reference through their file columns, for
+ * sweepOrphans. Reads the file columns of every row.
+ */
+export async function* referencedFiles(
+  dataSource: DataSource,
+  entities: Array<new () => ObjectLiteral>,
+): AsyncIterable<string> {
+  for (const entity of entities) {
+    const repository = dataSource.getRepository(entity);
+    const fields = fileFields(repository.metadata);
+    if (fields.size === 0) continue;
+
+    const select = Object.fromEntries([...fields.keys()].map((key) => [key, true]));
+    for (const row of await repository.find({ select })) yield* rowFiles(fields, row);
+  }
+}

@@ -1,0 +1,47 @@
+import type { FileDeleter, FileValue } from "@stowage/file-field";
+
+/** The seed's Attachment row, with a list column and a processed column added. */
+export interface RowData {
+  name: string;
+  /** Storage "first". */
+  contentFirst?: unknown;
+  /** Storage "second", at most 1 KiB. */
+  contentSecond?: unknown;
+  /** A list, in the default storage. */
+  documents?: unknown;
+  /** Storage "first", with a 16 px thumbnail. */
+  picture?: unknown;
+}
+
+export interface StoredRow {
+  id: number;
+  name: string;
+  contentFirst: FileValue | null;
+  contentSecond: FileValue | null;
+  documents: FileValue[] | null;
+  picture: FileValue | null;
+}
+
+/** Row writes inside an open transaction or savepoint. */
+export interface Tx {
+  insert(rows: RowData | RowData[]): Promise<void>;
+  update(name: string, changes: Omit<RowData, "name">): Promise<void>;
+  remove(name: string): Promise<void>;
+  /** Runs `fn` in a savepoint: released if it resolves, rolled back if it throws. */
+  savepoint<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Reads the rows as this transaction sees them. */
+  rows(): Promise<StoredRow[]>;
+}
+
+/** One ORM adapter on a SQLite database file, driven the same way by every scenario. */
+export interface Harness {
+  readonly label: string;
+  readonly deleter: FileDeleter;
+  open(dbPath: string): Promise<void>;
+  close(): Promise<void>;
+  /** Commits when `fn` resolves, rolls back when it throws. */
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Opens a transaction, runs `fn` in it, then closes it without commit. */
+  closeWithoutCommit(fn: (tx: Tx) => Promise<void>): Promise<void>;
+  rows(): Promise<StoredRow[]>;
+}

@@ -1,0 +1,2 @@
+import type { Scenario } from "./scenarios.js";
+export const moreScenarios: Scenario[] = [];
