@@ -2,7 +2,7 @@ import { createReadStream } from "node:fs";
 import { basename } from "node:path";
 import { Readable } from "node:stream";
 
-import { type UploadSource, toReadable } from "@stowage/core";
+import { DEFAULT_CONTENT_TYPE, type UploadSource, contentTypeFor, toReadable } from "@stowage/core";
 
 import { type CopySource, FileValue } from "./file-value.js";
 
@@ -36,7 +36,7 @@ export class NewFile {
   constructor(content: FileContent | (() => Promise<Readable>), options: NewFileOptions = {}) {
     const blob = content instanceof Blob ? content : undefined;
     this.filename = options.filename ?? blobName(blob) ?? UNNAMED;
-    this.contentType = options.contentType ?? (blob?.type || defaultType(content));
+    this.contentType = options.contentType ?? (blob?.type || defaultType(content, this.filename));
     this.metaData = { ...options.metaData };
     this.#open = typeof content === "function" ? content : async () => openContent(content);
   }
@@ -95,6 +95,8 @@ function blobName(blob: Blob | undefined): string | undefined {
   return blob instanceof File && blob.name !== "" ? blob.name : undefined;
 }
 
-function defaultType(content: unknown): string | undefined {
-  return typeof content === "string" ? "text/plain" : undefined;
+/** Text given as a string is text/plain unless its filename's extension says more. */
+function defaultType(content: unknown, filename: string): string | undefined {
+  if (typeof content !== "string") return undefined;
+  return contentTypeFor(filename) === DEFAULT_CONTENT_TYPE ? "text/plain" : undefined;
 }

@@ -30,6 +30,11 @@ export class DrizzleHarness implements Harness {
   private sqlite?: Database.Database;
   private db?: BetterSQLite3Database;
 
+  /** The open Drizzle database. */
+  get database(): BetterSQLite3Database {
+    return this.db!;
+  }
+
   async open(dbPath: string): Promise<void> {
     this.sqlite = new Database(dbPath);
     this.sqlite.exec(SCHEMA);

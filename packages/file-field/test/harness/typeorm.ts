@@ -37,6 +37,11 @@ export class TypeOrmHarness implements Harness {
   /** One retry queue across reopenings of the database. */
   readonly deleter = new FileDeleter();
 
+  /** The open DataSource. */
+  get source(): DataSource {
+    return this.dataSource!;
+  }
+
   async open(dbPath: string): Promise<void> {
     this.dbPath = dbPath;
     const dataSource = new DataSource({ type: "better-sqlite3", database: dbPath, entities: [Attachment], synchronize: true });
