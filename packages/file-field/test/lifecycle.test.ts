@@ -7,7 +7,11 @@ import { moreScenarios } from "./more-scenarios.js";
 import { scenarios } from "./scenarios.js";
 import { type Storages, storages } from "./support.js";
 
-const harnesses: Array<() => Harness> = [() => new TypeOrmHarness(), () => new DrizzleHarness()];
+const harnesses: Array<() => Harness> = [
+  () => new TypeOrmHarness(),
+  () => new DrizzleHarness("sync"),
+  () => new DrizzleHarness("async"),
+];
 
 for (const make of harnesses) {
   describe(`FileField lifecycle through ${make().label}, on SQLite and local storage`, () => {

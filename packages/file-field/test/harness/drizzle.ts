@@ -1,6 +1,7 @@
 import Database from "better-sqlite3";
 import { asc, eq } from "drizzle-orm";
-import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
+import { drizzle } from "drizzle-orm/better-sqlite3";
+import { drizzle as drizzleProxy } from "drizzle-orm/sqlite-proxy";
 import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 import { FileDeleter, maxSize, thumbnail } from "@stowage/file-field";
@@ -24,21 +25,33 @@ const SCHEMA = `create table if not exists attachment (
   content_first text, content_second text, documents text, picture text
 )`;
 
+/* The two Drizzle database kinds differ in result mode; the harness drives either. */
+type AnyDrizzle = any;
+
+/**
+ * Drizzle on better-sqlite3, either through its synchronous driver or, as "async",
+ * through the sqlite-proxy driver (async calls, Drizzle's own transactions and savepoints).
+ */
 export class DrizzleHarness implements Harness {
-  readonly label = "Drizzle";
+  readonly label: string;
   readonly deleter = new FileDeleter();
   private sqlite?: Database.Database;
-  private db?: BetterSQLite3Database;
+  private db?: AnyDrizzle;
+
+  constructor(private readonly mode: "sync" | "async" = "sync") {
+    this.label = mode === "sync" ? "Drizzle (better-sqlite3)" : "Drizzle (async sqlite-proxy)";
+  }
 
   /** The open Drizzle database. */
-  get database(): BetterSQLite3Database {
-    return this.db!;
+  get database(): AnyDrizzle {
+    return this.db;
   }
 
   async open(dbPath: string): Promise<void> {
-    this.sqlite = new Database(dbPath);
-    this.sqlite.exec(SCHEMA);
-    this.db = drizzle(this.sqlite);
+    const sqlite = new Database(dbPath);
+    sqlite.exec(SCHEMA);
+    this.sqlite = sqlite;
+    this.db = this.mode === "sync" ? drizzle(sqlite) : drizzleProxy(async (query, params, method) => proxy(sqlite, query, params, method));
   }
 
   async close(): Promise<void> {
@@ -69,4 +82,15 @@ function txOn(t: FileTransaction): Tx {
     savepoint: (fn) => t.transaction((inner) => fn(txOn(inner))),
     rows: async () => (await t.tx.select().from(attachment).orderBy(asc(attachment.id))) as StoredRow[],
   };
+}
+
+/** Runs one statement for the sqlite-proxy driver, which wants rows as arrays. */
+function proxy(sqlite: Database.Database, query: string, params: unknown[], method: string) {
+  const statement = sqlite.prepare(query);
+  if (method === "run") {
+    statement.run(...params);
+    return { rows: [] };
+  }
+  const raw = statement.raw();
+  return { rows: method === "get" ? (raw.get(...params) as unknown[]) : (raw.all(...params) as unknown[]) };
 }
