@@ -10,7 +10,10 @@ import { pipeline } from "node:stream/promises";
  * of the whole content, head included: format detection needs only the head, so a large
  * file is never held in memory to judge its type.
  */
-export async function peek(source: Readable, bytes: number): Promise<{ head: Buffer; body: Readable }> {
+export async function peek(
+  source: Readable,
+  bytes: number,
+): Promise<{ head: Buffer; body: Readable }> {
   const iterator = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const chunks: Buffer[] = [];
   let length = 0;
@@ -27,7 +30,10 @@ export async function peek(source: Readable, bytes: number): Promise<{ head: Buf
   }
 
   const head = Buffer.concat(chunks);
-  return { head: head.subarray(0, bytes), body: Readable.from(rest(head, ended ? undefined : iterator)) };
+  return {
+    head: head.subarray(0, bytes),
+    body: Readable.from(rest(head, ended ? undefined : iterator)),
+  };
 }
 
 async function* rest(head: Buffer, iterator: AsyncIterator<Buffer> | undefined) {

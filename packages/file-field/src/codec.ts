@@ -21,7 +21,8 @@ export function encodeColumn(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   if (hasInput(value)) return NOT_STORED_YET;
   if (value instanceof FileValue) return JSON.stringify(value);
-  if (Array.isArray(value) && value.every((item) => item instanceof FileValue)) return JSON.stringify(value);
+  if (Array.isArray(value) && value.every((item) => item instanceof FileValue))
+    return JSON.stringify(value);
   throw new InvalidFileValueError(`cannot store ${typeof value} in a file column`);
 }
 
@@ -37,10 +38,13 @@ export function decodeColumn(raw: unknown, field: FileField): ColumnValue {
 }
 
 function parse(text: string): unknown {
-  if (text === NOT_STORED_YET) throw new InvalidFileValueError("the row was written without the file field adapter");
+  if (text === NOT_STORED_YET)
+    throw new InvalidFileValueError("the row was written without the file field adapter");
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new InvalidFileValueError(`the column holds text that is not JSON (${(error as Error).message})`);
+    throw new InvalidFileValueError(
+      `the column holds text that is not JSON (${(error as Error).message})`,
+    );
   }
 }

@@ -25,7 +25,11 @@ export class FileFieldError extends Error {
   readonly code: FileFieldErrorCode;
   field?: string;
 
-  constructor(code: FileFieldErrorCode, message: string, options: { field?: string; cause?: unknown } = {}) {
+  constructor(
+    code: FileFieldErrorCode,
+    message: string,
+    options: { field?: string; cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
@@ -49,7 +53,9 @@ export class FileValidationError extends FileFieldError {}
 export class FileProcessorError extends FileFieldError {
   constructor(processor: string, cause: unknown) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    super(FileFieldErrorCode.PROCESSOR_FAILED, `processor "${processor}" failed: ${reason}`, { cause });
+    super(FileFieldErrorCode.PROCESSOR_FAILED, `processor "${processor}" failed: ${reason}`, {
+      cause,
+    });
   }
 }
 

@@ -50,7 +50,9 @@ export class FileField {
 
   /** The smallest size limit of the validators, if any. */
   get maxBytes(): number | undefined {
-    const limits = this.validators.map((v) => v.maxBytes).filter((m): m is number => m !== undefined);
+    const limits = this.validators
+      .map((v) => v.maxBytes)
+      .filter((m): m is number => m !== undefined);
     return limits.length > 0 ? Math.min(...limits) : undefined;
   }
 

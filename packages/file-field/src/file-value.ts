@@ -161,12 +161,16 @@ function withOptional(json: FileValueJson, value: FileValue): FileValueJson {
   if (Object.keys(value.info).length > 0) json.info = { ...value.info };
 
   const derived = Object.entries(value.derived);
-  if (derived.length > 0) json.derived = Object.fromEntries(derived.map(([k, f]) => [k, f.toJSON()]));
+  if (derived.length > 0)
+    json.derived = Object.fromEntries(derived.map(([k, f]) => [k, f.toJSON()]));
   return json;
 }
 
 function mapDerived(derived: Record<string, FileValueJson>, manager: StorageManager) {
-  const entries = Object.entries(derived).map(([key, json]) => [key, FileValue.fromJSON(json, manager)]);
+  const entries = Object.entries(derived).map(([key, json]) => [
+    key,
+    FileValue.fromJSON(json, manager),
+  ]);
   return Object.freeze(Object.fromEntries(entries)) as Record<string, FileValue>;
 }
 

@@ -1,7 +1,15 @@
 export * from "./errors.js";
 export { parseSize, formatSize, type Size } from "./size.js";
 export { FileValue, type FileValueJson, type FileInfo, type CopySource } from "./file-value.js";
-export { NewFile, UNNAMED, isFileInput, toNewFile, type FileInput, type FileContent, type NewFileOptions } from "./new-file.js";
+export {
+  NewFile,
+  UNNAMED,
+  isFileInput,
+  toNewFile,
+  type FileInput,
+  type FileContent,
+  type NewFileOptions,
+} from "./new-file.js";
 export { FileField, type FileFieldOptions } from "./field.js";
 export type { UploadSink } from "./sink.js";
 export { storeFile, objectNameFor } from "./store.js";

@@ -16,7 +16,11 @@ export interface JudgedType {
  * a format whose bytes would have been recognised: then the claim is false, and the file is
  * recorded as application/octet-stream.
  */
-export async function judgeType(head: Buffer, filename: string, claimed?: string): Promise<JudgedType> {
+export async function judgeType(
+  head: Buffer,
+  filename: string,
+  claimed?: string,
+): Promise<JudgedType> {
   const detected = head.length > 0 ? await fileTypeFromBuffer(head) : undefined;
   if (detected) return { contentType: detected.mime, detectedType: detected.mime };
 

@@ -59,7 +59,8 @@ export type FileInput = NewFile | CopySource | FileContent;
 /** True for what becomes a new upload when its row is written. */
 export function isFileInput(value: unknown): value is FileInput {
   if (value === null || value === undefined || value instanceof FileValue) return false;
-  if (typeof value === "string" || value instanceof Uint8Array || value instanceof Blob) return true;
+  if (typeof value === "string" || value instanceof Uint8Array || value instanceof Blob)
+    return true;
   if (value instanceof NewFile || isCopySource(value)) return true;
 
   const v = value as Record<PropertyKey, unknown>;
@@ -78,12 +79,18 @@ export function toNewFile(input: FileInput): NewFile {
 }
 
 function copyOf(value: FileValue): NewFile {
-  const options = { filename: value.filename, contentType: value.contentType, metaData: { ...value.metaData } };
+  const options = {
+    filename: value.filename,
+    contentType: value.contentType,
+    metaData: { ...value.metaData },
+  };
   return new NewFile(() => value.stream(), options);
 }
 
 function isCopySource(value: unknown): value is CopySource {
-  return typeof value === "object" && value !== null && (value as CopySource).copyOf instanceof FileValue;
+  return (
+    typeof value === "object" && value !== null && (value as CopySource).copyOf instanceof FileValue
+  );
 }
 
 function openContent(content: FileContent): Readable {

@@ -57,8 +57,13 @@ export async function writeRow(
 }
 
 /** Every object a row holds through its file columns. */
-export function rowFiles(fields: ReadonlyMap<string, FileField>, row: Record<string, unknown>): string[] {
-  return [...fields.keys()].flatMap((property) => toValues(row[property]).flatMap((file) => file.paths));
+export function rowFiles(
+  fields: ReadonlyMap<string, FileField>,
+  row: Record<string, unknown>,
+): string[] {
+  return [...fields.keys()].flatMap((property) =>
+    toValues(row[property]).flatMap((file) => file.paths),
+  );
 }
 
 async function writeColumn(

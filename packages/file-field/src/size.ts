@@ -55,6 +55,6 @@ function fromString(size: string): number {
 function invalid(size: Size): FileFieldError {
   return new FileFieldError(
     FileFieldErrorCode.INVALID_FIELD_OPTIONS,
-    `invalid size ${JSON.stringify(size)}: use bytes or a number with B, kB, MB, GB, KiB, MiB or GiB`,
+    `invalid size ${JSON.stringify(size)}: use bytes, or a number and B, kB, MB, GB, KiB, MiB, GiB`,
   );
 }

@@ -20,11 +20,22 @@ import type { Candidate, WholeCandidate } from "./validators/types.js";
  * this call stored is deleted before the error is thrown, so nothing is orphaned.
  * @throws FileValidationError, FileProcessorError, StorageError (the upload failed)
  */
-export async function storeFile(field: FileField, column: string, file: NewFile, sink: UploadSink): Promise<FileValue> {
+export async function storeFile(
+  field: FileField,
+  column: string,
+  file: NewFile,
+  sink: UploadSink,
+): Promise<FileValue> {
   const storage = field.storageForWrite();
   const { head, body } = await peek(await file.open(), HEAD_BYTES);
   const judged = await judgeType(head, file.filename, file.contentType);
-  const candidate: Candidate = { field: column, filename: file.filename, claimedType: file.contentType, head, ...judged };
+  const candidate: Candidate = {
+    field: column,
+    filename: file.filename,
+    claimedType: file.contentType,
+    head,
+    ...judged,
+  };
 
   const spooled = field.needsWholeFile ? await spoolFor(field, body) : undefined;
   try {
@@ -54,12 +65,17 @@ function limited(field: FileField, body: Readable): Readable {
   if (max === undefined) return body;
 
   // pipeline, unlike pipe, carries a failure of the source on to the upload.
-  return pipeline(body, limitBytes(max, () => fileTooLarge(max)), () => {});
+  return pipeline(
+    body,
+    limitBytes(max, () => fileTooLarge(max)),
+    () => {},
+  );
 }
 
 async function validate(field: FileField, candidate: Candidate): Promise<FileInfo> {
   const info: FileInfo = {};
-  for (const validator of field.validators) Object.assign(info, await validator.validate(candidate));
+  for (const validator of field.validators)
+    Object.assign(info, await validator.validate(candidate));
   return info;
 }
 
@@ -81,11 +97,16 @@ async function upload(
   const options = { extra, headers: { ...field.headers }, size: candidate.size };
 
   try {
-    const obj = await container.uploadObjectViaStream(source, objectNameFor(file.filename), options);
+    const obj = await container.uploadObjectViaStream(
+      source,
+      objectNameFor(file.filename),
+      options,
+    );
     sink.uploaded(filePath(storage, obj.name));
     return obj;
   } catch (error) {
-    if (error instanceof UploadSourceError && error.cause instanceof FileFieldError) throw error.cause;
+    if (error instanceof UploadSourceError && error.cause instanceof FileFieldError)
+      throw error.cause;
     throw error;
   }
 }
@@ -107,7 +128,11 @@ async function runProcessors(
     try {
       const made = await processor.process(candidate);
       const extra = { contentType: made.contentType, metaData: { ...field.extra.metaData } };
-      const obj = await container.uploadObjectViaStream(made.content, objectNameFor(made.filename), { extra });
+      const obj = await container.uploadObjectViaStream(
+        made.content,
+        objectNameFor(made.filename),
+        { extra },
+      );
       sink.uploaded(filePath(storage, obj.name));
       stored.push(filePath(storage, obj.name));
       derived[processor.key] = toJson(made.filename, storage, obj, made.info ?? {});
@@ -119,7 +144,12 @@ async function runProcessors(
   return derived;
 }
 
-function toJson(filename: string, storage: string, obj: StorageObject, info: FileInfo): FileValueJson {
+function toJson(
+  filename: string,
+  storage: string,
+  obj: StorageObject,
+  info: FileInfo,
+): FileValueJson {
   const json: FileValueJson = {
     filename,
     contentType: obj.contentType,

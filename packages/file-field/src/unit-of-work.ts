@@ -42,7 +42,12 @@ export class UnitOfWork {
 
   /** Opens a scope: the transaction, or a savepoint within it. */
   begin(): void {
-    this.scopes.push({ uploads: new Set(), deletes: new Set(), inflight: new Set(), rolledBack: false });
+    this.scopes.push({
+      uploads: new Set(),
+      deletes: new Set(),
+      inflight: new Set(),
+      rolledBack: false,
+    });
   }
 
   /**

@@ -24,7 +24,7 @@ describe("FileField Drizzle adapter specifics", () => {
     await s.cleanup();
   });
 
-  it("removes the uploads of an insert whose statement fails, even if the transaction commits", async () => {
+  it("removes the uploads of an insert whose statement fails, though the tx commits", async () => {
     await h.transaction((tx) => tx.insert({ name: "taken", contentFirst: "one" }));
     await fileTransaction(h.database, async (t) => {
       const error = await rejection(t.insert(attachment, { name: "taken", contentFirst: "two" }));
@@ -37,20 +37,33 @@ describe("FileField Drizzle adapter specifics", () => {
   it("refuses to give one new file to several rows", async () => {
     await h.transaction((tx) => tx.insert([{ name: "a" }, { name: "b" }]));
     const error = await rejection(
-      fileTransaction(h.database, (t) => t.update(attachment, inArray(attachment.name, ["a", "b"]), { contentFirst: "x" })),
+      fileTransaction(h.database, (t) =>
+        t.update(attachment, inArray(attachment.name, ["a", "b"]), { contentFirst: "x" }),
+      ),
     );
     expect(error).to.include({ code: "INVALID_FILE_VALUE" });
     expect(await s.names("first")).to.deep.equal([]);
   });
 
   it("clears a file column on several rows, deleting each row's file after commit", async () => {
-    await h.transaction((tx) => tx.insert([{ name: "a", contentFirst: "1" }, { name: "b", contentFirst: "2" }]));
-    await fileTransaction(h.database, (t) => t.update(attachment, undefined, { contentFirst: null }));
+    await h.transaction((tx) =>
+      tx.insert([
+        { name: "a", contentFirst: "1" },
+        { name: "b", contentFirst: "2" },
+      ]),
+    );
+    await fileTransaction(h.database, (t) =>
+      t.update(attachment, undefined, { contentFirst: null }),
+    );
     expect(await s.names("first")).to.deep.equal([]);
   });
 
   it("refuses a file written around the FileTransaction, with a clear error", async () => {
-    const error = await rejection(Promise.resolve().then(() => h.database.insert(attachment).values({ name: "a", contentFirst: "x" }).run()));
+    const error = await rejection(
+      Promise.resolve().then(() =>
+        h.database.insert(attachment).values({ name: "a", contentFirst: "x" }).run(),
+      ),
+    );
     expect(error).to.be.instanceOf(InvalidFileValueError);
     expect(error.message).to.include("FileTransaction");
   });

@@ -6,7 +6,13 @@ import { Readable } from "node:stream";
 import { expect } from "chai";
 
 import { NotSupportedError, readAll } from "@stowage/core";
-import { FileValue, InvalidFileValueError, NewFile, decodeColumn, FileField } from "@stowage/file-field";
+import {
+  FileValue,
+  InvalidFileValueError,
+  NewFile,
+  decodeColumn,
+  FileField,
+} from "@stowage/file-field";
 
 import { storeOne } from "./support-store.js";
 import { type Storages, rejection, storages } from "./support.js";
@@ -16,7 +22,7 @@ describe("FileField stored-file values", () => {
   beforeEach(async () => (s = await storages()));
   afterEach(() => s.cleanup());
 
-  it("stores a Buffer, a string, a Node stream, a web stream, a file path, a Blob and a File", async () => {
+  it("stores a Buffer, a string, a Node or web stream, a path, a Blob and a File", async () => {
     const path = join(s.dir, "on-disk.txt");
     await writeFile(path, "from disk");
     const inputs = [
@@ -32,9 +38,23 @@ describe("FileField stored-file values", () => {
     for (const input of inputs) values.push(await storeOne({}, input));
 
     const bodies = await Promise.all(values.map(async (v) => (await v.read()).toString()));
-    expect(bodies).to.deep.equal(["buffer", "string", "node stream", "web stream", "from disk", "blob", "file"]);
+    expect(bodies).to.deep.equal([
+      "buffer",
+      "string",
+      "node stream",
+      "web stream",
+      "from disk",
+      "blob",
+      "file",
+    ]);
     expect(values.map((v) => v.filename)).to.deep.equal([
-      "unnamed", "unnamed", "unnamed", "unnamed", "on-disk.txt", "unnamed", "upload.txt",
+      "unnamed",
+      "unnamed",
+      "unnamed",
+      "unnamed",
+      "on-disk.txt",
+      "unnamed",
+      "upload.txt",
     ]);
     expect(values[1]!.contentType).to.equal("text/plain");
     expect(new Set(values.map((v) => v.objectName)).size).to.equal(values.length);
@@ -56,10 +76,21 @@ describe("FileField stored-file values", () => {
   });
 
   it("round-trips through the column's JSON", async () => {
-    const field = new FileField({ extra: { metaData: { team: "docs" } }, headers: { "Cache-Control": "no-cache" } });
-    const value = await storeOne(field, new NewFile("x", { filename: "a.txt", metaData: { by: "me" } }));
+    const field = new FileField({
+      extra: { metaData: { team: "docs" } },
+      headers: { "Cache-Control": "no-cache" },
+    });
+    const value = await storeOne(
+      field,
+      new NewFile("x", { filename: "a.txt", metaData: { by: "me" } }),
+    );
     const json = JSON.parse(JSON.stringify(value));
-    expect(json).to.include({ filename: "a.txt", contentType: "text/plain", size: 1, storage: "first" });
+    expect(json).to.include({
+      filename: "a.txt",
+      contentType: "text/plain",
+      size: 1,
+      storage: "first",
+    });
     expect(json.metaData).to.deep.equal({ team: "docs", by: "me" });
     expect(json.headers).to.deep.equal({ "Cache-Control": "no-cache" });
     expect(Date.parse(json.uploadedAt)).to.be.closeTo(Date.now(), 60_000);

@@ -24,7 +24,8 @@ function one(value: unknown): FileValue {
 
 export const scenarios: Scenario[] = [
   {
-    title: "1. a savepoint rolls back after the outer transaction wrote a row: the outer file survives",
+    title:
+      "1. a savepoint rolls back after the outer transaction wrote a row: the outer file survives",
     async run(h, s) {
       await h.transaction(async (tx) => {
         await tx.insert({ name: "outer", contentFirst: "outer body" });
@@ -45,7 +46,8 @@ export const scenarios: Scenario[] = [
     },
   },
   {
-    title: "2. a savepoint replaced a file and was released, then the outer rolls back: old kept, new gone",
+    title:
+      "2. a savepoint replaced a file, was released, then the outer rolls back: old kept, new gone",
     async run(h, s) {
       await h.transaction((tx) => tx.insert({ name: "a", contentFirst: "old" }));
       const old = one((await h.rows())[0]!.contentFirst);
@@ -78,7 +80,8 @@ export const scenarios: Scenario[] = [
     },
   },
   {
-    title: "4. a list column reassigned keeping some items: kept files stay, dropped ones go after commit",
+    title:
+      "4. a list column reassigned keeping some items: kept files stay, dropped ones go on commit",
     async run(h, s) {
       await h.transaction((tx) => tx.insert({ name: "a", documents: ["one", "two", "three"] }));
       const [d1, d2, d3] = (await h.rows())[0]!.documents!;
@@ -89,7 +92,9 @@ export const scenarios: Scenario[] = [
       });
 
       const documents = (await h.rows())[0]!.documents!;
-      const bodies = await Promise.all(documents.map(async (file) => (await file.read()).toString()));
+      const bodies = await Promise.all(
+        documents.map(async (file) => (await file.read()).toString()),
+      );
       expect(bodies).to.deep.equal(["one", "three", "four"]);
       const expected = documents.map((file) => file.objectName).sort();
       expect(await s.names("first")).to.deep.equal(expected);
@@ -114,7 +119,9 @@ export const scenarios: Scenario[] = [
   {
     title: "6. a processor fails after the original was uploaded: nothing is orphaned",
     async run(h, s) {
-      const error = await rejection(h.transaction((tx) => tx.insert({ name: "a", picture: "not an image" })));
+      const error = await rejection(
+        h.transaction((tx) => tx.insert({ name: "a", picture: "not an image" })),
+      );
       expect(error).to.include({ code: "PROCESSOR_FAILED", field: "picture" });
       expect(await s.names("first")).to.deep.equal([]);
 
@@ -129,13 +136,18 @@ export const scenarios: Scenario[] = [
     },
   },
   {
-    title: "7. a stored value copied into a second row is refused; value.copy() stores its own file",
+    title:
+      "7. a stored value copied into a second row is refused; value.copy() stores its own file",
     async run(h, s) {
       await h.transaction((tx) => tx.insert({ name: "a", contentFirst: "shared?" }));
       const original = one((await h.rows())[0]!.contentFirst);
 
-      const error = await rejection(h.transaction((tx) => tx.insert({ name: "b", contentFirst: original })));
-      expect(error).to.be.instanceOf(FileAlreadyOwnedError).and.include({ code: "FILE_ALREADY_OWNED" });
+      const error = await rejection(
+        h.transaction((tx) => tx.insert({ name: "b", contentFirst: original })),
+      );
+      expect(error)
+        .to.be.instanceOf(FileAlreadyOwnedError)
+        .and.include({ code: "FILE_ALREADY_OWNED" });
       expect(error.message).to.include("contentFirst").and.include("copy()");
 
       await h.transaction((tx) => tx.insert({ name: "b", contentFirst: original.copy() }));
@@ -149,14 +161,17 @@ export const scenarios: Scenario[] = [
     },
   },
   {
-    title: "8. two rows written together, the second fails validation: the first row's upload is removed",
+    title:
+      "8. two rows written together, the second fails validation: the first row's upload is gone",
     async run(h, s) {
       const rows = [
         { name: "a", contentFirst: "fine" },
         { name: "b", contentFirst: "also fine", contentSecond: Buffer.alloc(2048, 1) },
       ];
       const error = await rejection(h.transaction((tx) => tx.insert(rows)));
-      expect(error).to.be.instanceOf(FileValidationError).and.include({ code: "FILE_TOO_LARGE", field: "contentSecond" });
+      expect(error)
+        .to.be.instanceOf(FileValidationError)
+        .and.include({ code: "FILE_TOO_LARGE", field: "contentSecond" });
       expect(await s.names("first")).to.deep.equal([]);
       expect(await s.names("second")).to.deep.equal([]);
 

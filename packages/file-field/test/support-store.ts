@@ -1,7 +1,19 @@
-import { FileField, type FileFieldOptions, type FileInput, type FileValue, UnitOfWork, storeFile, toNewFile } from "@stowage/file-field";
+import {
+  FileField,
+  type FileFieldOptions,
+  type FileInput,
+  type FileValue,
+  UnitOfWork,
+  storeFile,
+  toNewFile,
+} from "@stowage/file-field";
 
 /** Stores one file outside any ORM, in a transaction of its own that commits. */
-export async function storeOne(options: FileFieldOptions, input: FileInput, column = "file"): Promise<FileValue> {
+export async function storeOne(
+  options: FileFieldOptions,
+  input: FileInput,
+  column = "file",
+): Promise<FileValue> {
   const work = new UnitOfWork();
   work.begin();
   try {

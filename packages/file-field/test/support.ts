@@ -43,7 +43,9 @@ export async function storages(): Promise<Storages> {
 /** A small PNG of the given size. */
 export function png(width: number, height: number): Promise<Buffer> {
   const background = { r: 40, g: 90, b: 200 };
-  return sharp({ create: { width, height, channels: 3, background } }).png().toBuffer();
+  return sharp({ create: { width, height, channels: 3, background } })
+    .png()
+    .toBuffer();
 }
 
 /** Resolves the error `promise` rejects with; fails when it resolves. */

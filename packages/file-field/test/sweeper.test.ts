@@ -17,30 +17,54 @@ describe("FileField orphan sweeper", () => {
   afterEach(() => s.cleanup());
 
   const cases = [
-    { harness: () => new TypeOrmHarness(), references: (h: TypeOrmHarness) => typeormReferences(h.source, [Attachment]) },
-    { harness: () => new DrizzleHarness(), references: (h: DrizzleHarness) => drizzleReferences(h.database, [attachment]) },
+    {
+      harness: () => new TypeOrmHarness(),
+      references: (h: TypeOrmHarness) => typeormReferences(h.source, [Attachment]),
+    },
+    {
+      harness: () => new DrizzleHarness(),
+      references: (h: DrizzleHarness) => drizzleReferences(h.database, [attachment]),
+    },
   ] as const;
 
   for (const { harness, references } of cases) {
-    it(`deletes old unreferenced objects and keeps referenced and recent ones (${harness().label})`, async () => {
+    it(`deletes old orphans, keeps referenced and recent ones (${harness().label})`, async () => {
       const h = harness();
       await h.open(join(s.dir, "db.sqlite"));
       try {
-        await h.transaction((tx) => tx.insert({ name: "a", contentFirst: "kept", documents: ["kept too"] }));
+        await h.transaction((tx) =>
+          tx.insert({ name: "a", contentFirst: "kept", documents: ["kept too"] }),
+        );
         const stray = await s.first.uploadObjectViaStream("left by bulk SQL", "stray.txt");
         const referenced = () => (references as (x: typeof h) => AsyncIterable<string>)(h);
 
-        const recent = await sweepOrphans({ storage: "first", referenced: referenced(), gracePeriodMs: 60_000 });
+        const recent = await sweepOrphans({
+          storage: "first",
+          referenced: referenced(),
+          gracePeriodMs: 60_000,
+        });
         expect(recent).to.deep.include({ scanned: 3, orphans: [], tooRecent: 1 });
 
-        const dry = await sweepOrphans({ storage: "first", referenced: referenced(), gracePeriodMs: 0, dryRun: true });
+        const dry = await sweepOrphans({
+          storage: "first",
+          referenced: referenced(),
+          gracePeriodMs: 0,
+          dryRun: true,
+        });
         expect(dry.orphans).to.deep.equal([`first/${stray.name}`]);
         expect(await s.names("first")).to.include(stray.name);
 
-        const swept = await sweepOrphans({ storage: "first", referenced: referenced(), gracePeriodMs: 0 });
+        const swept = await sweepOrphans({
+          storage: "first",
+          referenced: referenced(),
+          gracePeriodMs: 0,
+        });
         expect(swept).to.deep.include({ orphans: ["first/stray.txt"], failed: [] });
         const rows = await h.rows();
-        const expected = [rows[0]!.contentFirst!.objectName, rows[0]!.documents![0]!.objectName].sort();
+        const expected = [
+          rows[0]!.contentFirst!.objectName,
+          rows[0]!.documents![0]!.objectName,
+        ].sort();
         expect(await s.names("first")).to.deep.equal(expected);
       } finally {
         await h.close();

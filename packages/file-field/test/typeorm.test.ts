@@ -32,8 +32,12 @@ describe("FileField TypeORM adapter specifics", () => {
   });
 
   it("refuses new files saved outside a transaction, storing nothing", async () => {
-    const error = await rejection(h.source.manager.save(make({ name: "a", contentFirst: "x" }), { transaction: false }));
-    expect(error).to.be.instanceOf(TransactionRequiredError).and.include({ code: "TRANSACTION_REQUIRED" });
+    const error = await rejection(
+      h.source.manager.save(make({ name: "a", contentFirst: "x" }), { transaction: false }),
+    );
+    expect(error)
+      .to.be.instanceOf(TransactionRequiredError)
+      .and.include({ code: "TRANSACTION_REQUIRED" });
     expect(await s.names("first")).to.deep.equal([]);
     expect(await h.rows()).to.deep.equal([]);
   });

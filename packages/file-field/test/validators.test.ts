@@ -33,7 +33,9 @@ describe("FileField validators and processors", () => {
 
     it("refuses sizes it cannot read, with a code", () => {
       for (const bad of ["ten MB", "10 XB", "-1", -1, 1.5, ""]) {
-        expect(() => parseSize(bad as string)).to.throw().with.property("code", "INVALID_FIELD_OPTIONS");
+        expect(() => parseSize(bad as string))
+          .to.throw()
+          .with.property("code", "INVALID_FIELD_OPTIONS");
       }
     });
 
@@ -41,8 +43,12 @@ describe("FileField validators and processors", () => {
       async function* big() {
         for (let i = 0; i < 64; i++) yield Buffer.alloc(64 * 1024, i);
       }
-      const error = await rejection(storeOne({ validators: [maxSize("1 MiB")] }, big(), "attachment"));
-      expect(error).to.be.instanceOf(FileValidationError).and.include({ code: "FILE_TOO_LARGE", field: "attachment" });
+      const error = await rejection(
+        storeOne({ validators: [maxSize("1 MiB")] }, big(), "attachment"),
+      );
+      expect(error)
+        .to.be.instanceOf(FileValidationError)
+        .and.include({ code: "FILE_TOO_LARGE", field: "attachment" });
       expect(error.message).to.match(/^attachment: file is larger than the 1 MiB allowed/);
       expect(await s.names("first")).to.deep.equal([]);
     });
@@ -65,7 +71,9 @@ describe("FileField validators and processors", () => {
 
     it("refuses text that claims to be an image", async () => {
       const file = new NewFile("hello", { filename: "photo.png", contentType: "image/png" });
-      const error = await rejection(storeOne({ validators: [contentTypes(["image/png"])] }, file, "photo"));
+      const error = await rejection(
+        storeOne({ validators: [contentTypes(["image/png"])] }, file, "photo"),
+      );
       expect(error).to.include({ code: "CONTENT_TYPE_NOT_ALLOWED", field: "photo" });
       expect(error.message).to.include("application/octet-stream");
       expect(await s.names("first")).to.deep.equal([]);
@@ -73,12 +81,17 @@ describe("FileField validators and processors", () => {
 
     it("keeps the claim of text formats that have no magic number", async () => {
       const file = new NewFile("a,b\n1,2\n", { filename: "data.csv" });
-      const value = await storeOne({ validators: [contentTypes(["text/csv", "application/pdf"])] }, file);
+      const value = await storeOne(
+        { validators: [contentTypes(["text/csv", "application/pdf"])] },
+        file,
+      );
       expect(value.contentType).to.equal("text/csv");
     });
 
     it("matches wildcards and exact types only", async () => {
-      const error = await rejection(storeOne({ validators: [contentTypes(["image/*"])] }, "plain text"));
+      const error = await rejection(
+        storeOne({ validators: [contentTypes(["image/*"])] }, "plain text"),
+      );
       expect(error).to.include({ code: "CONTENT_TYPE_NOT_ALLOWED" });
       expect(error.message).to.include("text/plain");
     });
@@ -87,10 +100,15 @@ describe("FileField validators and processors", () => {
   describe("images", () => {
     it("records width and height, and checks bounds and aspect ratio", async () => {
       const bytes = await png(160, 90);
-      const value = await storeOne({ validators: [image({ maxWidth: 200, aspectRatio: "16:9" })] }, bytes);
+      const value = await storeOne(
+        { validators: [image({ maxWidth: 200, aspectRatio: "16:9" })] },
+        bytes,
+      );
       expect(value.info).to.deep.equal({ width: 160, height: 90 });
 
-      const small = await rejection(storeOne({ validators: [image({ minWidth: 200 })] }, bytes, "cover"));
+      const small = await rejection(
+        storeOne({ validators: [image({ minWidth: 200 })] }, bytes, "cover"),
+      );
       expect(small).to.include({ code: "IMAGE_DIMENSIONS", field: "cover" });
       expect(small.message).to.include("160x90").and.include("narrower than 200 px");
 
@@ -104,7 +122,10 @@ describe("FileField validators and processors", () => {
     });
 
     it("stores a thumbnail as a derived file that fits the box", async () => {
-      const value = await storeOne({ processors: [thumbnail({ width: 32, format: "png" })] }, await png(100, 50));
+      const value = await storeOne(
+        { processors: [thumbnail({ width: 32, format: "png" })] },
+        await png(100, 50),
+      );
       const thumb = value.derived.thumbnail!;
       expect(thumb.contentType).to.equal("image/png");
       expect(thumb.info).to.deep.equal({ width: 32, height: 16 });

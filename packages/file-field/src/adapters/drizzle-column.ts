@@ -8,7 +8,8 @@ import type { FileValue } from "../file-value.js";
 import type { FileInput } from "../new-file.js";
 
 /** What a Drizzle file column takes on insert or update, and gives back on select. */
-export type FileColumnData = FileValue | FileValue[] | FileInput | Array<FileInput | FileValue> | null;
+export type FileColumnData =
+  FileValue | FileValue[] | FileInput | Array<FileInput | FileValue> | null;
 
 /**
  * A SQLite file column for Drizzle: text holding the stored-file JSON. Write rows through a
@@ -22,7 +23,8 @@ export function fileColumn(name: string, options: FileFieldOptions = {}) {
   const type = customType<{ data: FileColumnData; driverData: string | null; config: FileField }>({
     dataType: () => "text",
     toDriver: (value) => {
-      if (hasInput(value)) throw new InvalidFileValueError("write rows with files through a FileTransaction");
+      if (hasInput(value))
+        throw new InvalidFileValueError("write rows with files through a FileTransaction");
       return encodeColumn(value);
     },
     fromDriver: (value) => decodeColumn(value, field),

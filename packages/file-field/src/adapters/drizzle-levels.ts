@@ -59,7 +59,10 @@ async function heldLevel(parent: DrizzleSession): Promise<Level> {
       if (!(await decision)) throw ROLLBACK;
     }),
   );
-  const tx = await Promise.race([ready, done.then(() => Promise.reject(new Error("transaction ended early")))]);
+  const tx = await Promise.race([
+    ready,
+    done.then(() => Promise.reject(new Error("transaction ended early"))),
+  ]);
 
   return {
     tx,

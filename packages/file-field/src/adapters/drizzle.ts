@@ -46,7 +46,8 @@ export class FileTransaction {
     const writes: RowWrite[] = [];
 
     try {
-      for (const row of rows) writes.push(await this.work.track(writeRow(fields, row, undefined, this.sink())));
+      for (const row of rows)
+        writes.push(await this.work.track(writeRow(fields, row, undefined, this.sink())));
       const prepared = rows.map((row, i) => ({ ...row, ...writes[i]!.values }));
       return await this.tx.insert(table).values(prepared).returning();
     } catch (error) {
@@ -64,15 +65,26 @@ export class FileTransaction {
     const fields = fileFieldsOf(table);
     const before: Row[] = await this.tx.select().from(table).where(where);
     if (before.length === 0) return [];
-    if (before.length > 1 && [...fields.keys()].some((key) => set[key] !== undefined && set[key] !== null)) {
-      throw new FileFieldError(FileFieldErrorCode.INVALID_FILE_VALUE, "a file can be assigned to one row only");
+    if (
+      before.length > 1 &&
+      [...fields.keys()].some((key) => set[key] !== undefined && set[key] !== null)
+    ) {
+      throw new FileFieldError(
+        FileFieldErrorCode.INVALID_FILE_VALUE,
+        "a file can be assigned to one row only",
+      );
     }
 
     const writes: RowWrite[] = [];
     try {
-      for (const row of before) writes.push(await this.work.track(writeRow(fields, set, row, this.sink())));
+      for (const row of before)
+        writes.push(await this.work.track(writeRow(fields, set, row, this.sink())));
       const values = writes[0]?.values ?? {};
-      const after = await this.tx.update(table).set({ ...set, ...values }).where(where).returning();
+      const after = await this.tx
+        .update(table)
+        .set({ ...set, ...values })
+        .where(where)
+        .returning();
       this.work.letGo(writes.flatMap((write) => write.gone));
       return after;
     } catch (error) {
@@ -135,7 +147,11 @@ export class FileTransaction {
   }
 
   private finish(): void {
-    if (this.finished) throw new FileFieldError(FileFieldErrorCode.TRANSACTION_REQUIRED, "this transaction is already closed");
+    if (this.finished)
+      throw new FileFieldError(
+        FileFieldErrorCode.TRANSACTION_REQUIRED,
+        "this transaction is already closed",
+      );
     this.finished = true;
   }
 }
@@ -152,7 +168,10 @@ export interface FileTransactionOptions {
  * Opens a transaction on a Drizzle database; the caller must commit, roll back or close it.
  * With a synchronous SQLite driver, one transaction at a time per connection.
  */
-export async function beginFileTransaction(db: unknown, options: FileTransactionOptions = {}): Promise<FileTransaction> {
+export async function beginFileTransaction(
+  db: unknown,
+  options: FileTransactionOptions = {},
+): Promise<FileTransaction> {
   const deleter = options.deleter ?? new FileDeleter(options.manager ?? StorageManager.instance);
   const level = await openLevel(db as DrizzleSession);
   const work = new UnitOfWork(deleter);

@@ -1,4 +1,9 @@
-import { Column, type ColumnOptions, type EntitySchemaColumnOptions, type ValueTransformer } from "typeorm";
+import {
+  Column,
+  type ColumnOptions,
+  type EntitySchemaColumnOptions,
+  type ValueTransformer,
+} from "typeorm";
 
 import { decodeColumn, encodeColumn } from "../codec.js";
 import { FileField, type FileFieldOptions } from "../field.js";
@@ -48,5 +53,9 @@ export function fileColumnSchema(options: FileColumnOptions = {}): EntitySchemaC
 }
 
 function isFindOperator(value: unknown): boolean {
-  return typeof value === "object" && value !== null && (value as { "@instanceof"?: symbol })["@instanceof"] === Symbol.for("FindOperator");
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as { "@instanceof"?: symbol })["@instanceof"] === Symbol.for("FindOperator")
+  );
 }

@@ -93,7 +93,8 @@ export class FileFieldSubscriber implements EntitySubscriberInterface {
 
   beforeRemove(event: RemoveEvent<ObjectLiteral>): void {
     const row = event.databaseEntity ?? event.entity;
-    if (row && event.entity) this.letGo.set(event.entity, rowFiles(fileFields(event.metadata), row));
+    if (row && event.entity)
+      this.letGo.set(event.entity, rowFiles(fileFields(event.metadata), row));
   }
 
   async afterInsert(event: InsertEvent<ObjectLiteral>): Promise<void> {
@@ -132,7 +133,10 @@ export class FileFieldSubscriber implements EntitySubscriberInterface {
     }
 
     const batch = this.batch(queryRunner);
-    const task = work.depth === 0 ? writeRow(fields, entity, before, noSink) : this.track(work, batch, fields, entity, before);
+    const task =
+      work.depth === 0
+        ? writeRow(fields, entity, before, noSink)
+        : this.track(work, batch, fields, entity, before);
     const write = await task;
     Object.assign(entity, write.values);
     this.letGo.set(entity, write.gone);
@@ -177,7 +181,7 @@ export class FileFieldSubscriber implements EntitySubscriberInterface {
     return batch;
   }
 
-  /** After a statement ran: the files its row let go are staged (or deleted, outside a transaction). */
+  /** After a statement ran: stages the files its row let go (outside a transaction, deletes). */
   private async release(entity: ObjectLiteral, queryRunner: QueryRunner): Promise<void> {
     const gone = this.letGo.get(entity);
     if (!gone || gone.length === 0) return;
@@ -220,7 +224,8 @@ export function fileFields(metadata: EntityMetadata): Map<string, FileField> {
   const fields = new Map<string, FileField>();
   for (const column of metadata.columns) {
     const transformer = column.transformer;
-    if (transformer instanceof FileColumnTransformer) fields.set(column.propertyName, transformer.field);
+    if (transformer instanceof FileColumnTransformer)
+      fields.set(column.propertyName, transformer.field);
   }
   return fields;
 }

@@ -25,7 +25,10 @@ export function thumbnail(options: ThumbnailOptions = {}): FileProcessor {
     key: options.key ?? "thumbnail",
     async process(file: WholeCandidate): Promise<DerivedContent> {
       const sharp = await loadSharp();
-      const resized = sharp(file.path).resize(width, height, { fit: "inside", withoutEnlargement: true });
+      const resized = sharp(file.path).resize(width, height, {
+        fit: "inside",
+        withoutEnlargement: true,
+      });
       const { data, info } = await resized.toFormat(format).toBuffer({ resolveWithObject: true });
       const stem = file.filename.replace(/\.[^./]*$/, "");
 

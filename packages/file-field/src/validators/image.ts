@@ -44,17 +44,25 @@ async function dimensions(input: string | Buffer): Promise<{ width: number; heig
 }
 
 function notAnImage(cause: unknown): FileValidationError {
-  return new FileValidationError(FileFieldErrorCode.NOT_AN_IMAGE, "file is not an image that can be read", {
-    cause,
-  });
+  return new FileValidationError(
+    FileFieldErrorCode.NOT_AN_IMAGE,
+    "file is not an image that can be read",
+    {
+      cause,
+    },
+  );
 }
 
 function checkBounds(width: number, height: number, rules: ImageRules): void {
   const problems = [
     rules.minWidth !== undefined && width < rules.minWidth && `narrower than ${rules.minWidth} px`,
     rules.maxWidth !== undefined && width > rules.maxWidth && `wider than ${rules.maxWidth} px`,
-    rules.minHeight !== undefined && height < rules.minHeight && `shorter than ${rules.minHeight} px`,
-    rules.maxHeight !== undefined && height > rules.maxHeight && `taller than ${rules.maxHeight} px`,
+    rules.minHeight !== undefined &&
+      height < rules.minHeight &&
+      `shorter than ${rules.minHeight} px`,
+    rules.maxHeight !== undefined &&
+      height > rules.maxHeight &&
+      `taller than ${rules.maxHeight} px`,
   ].filter(Boolean);
   if (problems.length === 0) return;
 
@@ -81,7 +89,10 @@ function ratio(value: number | string): number {
   const [w, h] = value.split(":").map(Number);
   const result = (w ?? NaN) / (h ?? NaN);
   if (!Number.isFinite(result) || result <= 0) {
-    throw new FileValidationError(FileFieldErrorCode.INVALID_FIELD_OPTIONS, `invalid aspect ratio "${value}"`);
+    throw new FileValidationError(
+      FileFieldErrorCode.INVALID_FIELD_OPTIONS,
+      `invalid aspect ratio "${value}"`,
+    );
   }
   return result;
 }

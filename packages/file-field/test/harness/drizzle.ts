@@ -5,7 +5,12 @@ import { drizzle as drizzleProxy } from "drizzle-orm/sqlite-proxy";
 import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 import { FileDeleter, maxSize, thumbnail } from "@stowage/file-field";
-import { type FileTransaction, beginFileTransaction, fileColumn, fileTransaction } from "@stowage/file-field/drizzle";
+import {
+  type FileTransaction,
+  beginFileTransaction,
+  fileColumn,
+  fileTransaction,
+} from "@stowage/file-field/drizzle";
 
 import type { Harness, StoredRow, Tx } from "./types.js";
 
@@ -14,9 +19,15 @@ export const attachment = sqliteTable("attachment", {
   id: integer("id").primaryKey({ autoIncrement: true }),
   name: text("name", { length: 50 }).unique().notNull(),
   contentFirst: fileColumn("content_first", { uploadStorage: "first" }),
-  contentSecond: fileColumn("content_second", { uploadStorage: "second", validators: [maxSize("1 KiB")] }),
+  contentSecond: fileColumn("content_second", {
+    uploadStorage: "second",
+    validators: [maxSize("1 KiB")],
+  }),
   documents: fileColumn("documents", { multiple: true }),
-  picture: fileColumn("picture", { uploadStorage: "first", processors: [thumbnail({ width: 16 })] }),
+  picture: fileColumn("picture", {
+    uploadStorage: "first",
+    processors: [thumbnail({ width: 16 })],
+  }),
 });
 
 const SCHEMA = `create table if not exists attachment (
@@ -51,7 +62,10 @@ export class DrizzleHarness implements Harness {
     const sqlite = new Database(dbPath);
     sqlite.exec(SCHEMA);
     this.sqlite = sqlite;
-    this.db = this.mode === "sync" ? drizzle(sqlite) : drizzleProxy(async (query, params, method) => proxy(sqlite, query, params, method));
+    this.db =
+      this.mode === "sync"
+        ? drizzle(sqlite)
+        : drizzleProxy(async (query, params, method) => proxy(sqlite, query, params, method));
   }
 
   async close(): Promise<void> {
@@ -77,10 +91,12 @@ export class DrizzleHarness implements Harness {
 function txOn(t: FileTransaction): Tx {
   return {
     insert: async (rows) => void (await t.insert(attachment, Array.isArray(rows) ? rows : [rows])),
-    update: async (name, changes) => void (await t.update(attachment, eq(attachment.name, name), changes)),
+    update: async (name, changes) =>
+      void (await t.update(attachment, eq(attachment.name, name), changes)),
     remove: async (name) => void (await t.delete(attachment, eq(attachment.name, name))),
     savepoint: (fn) => t.transaction((inner) => fn(txOn(inner))),
-    rows: async () => (await t.tx.select().from(attachment).orderBy(asc(attachment.id))) as StoredRow[],
+    rows: async () =>
+      (await t.tx.select().from(attachment).orderBy(asc(attachment.id))) as StoredRow[],
   };
 }
 
@@ -92,5 +108,7 @@ function proxy(sqlite: Database.Database, query: string, params: unknown[], meth
     return { rows: [] };
   }
   const raw = statement.raw();
-  return { rows: method === "get" ? (raw.get(...params) as unknown[]) : (raw.all(...params) as unknown[]) };
+  return {
+    rows: method === "get" ? (raw.get(...params) as unknown[]) : (raw.all(...params) as unknown[]),
+  };
 }

@@ -20,15 +20,18 @@ export class Attachment {
   picture!: unknown;
 }
 
-const decorate = (decorator: PropertyDecorator, key: keyof Attachment) => decorator(Attachment.prototype, key);
+const decorate = (decorator: PropertyDecorator, key: keyof Attachment) =>
+  decorator(Attachment.prototype, key);
 decorate(PrimaryGeneratedColumn({ type: "integer" }), "id");
 decorate(Column({ type: "varchar", length: 50, unique: true }), "name");
 decorate(FileColumn({ uploadStorage: "first", name: "content_first" }), "contentFirst");
-decorate(FileColumn({ uploadStorage: "second", name: "content_second", validators: [maxSize("1 KiB")] }), "contentSecond");
+decorate(
+  FileColumn({ uploadStorage: "second", name: "content_second", validators: [maxSize("1 KiB")] }),
+  "contentSecond",
+);
 decorate(FileColumn({ multiple: true }), "documents");
 decorate(FileColumn({ uploadStorage: "first", processors: [thumbnail({ width: 16 })] }), "picture");
 Entity("attachment")(Attachment);
-
 
 export class TypeOrmHarness implements Harness {
   readonly label = "TypeORM";
@@ -44,7 +47,12 @@ export class TypeOrmHarness implements Harness {
 
   async open(dbPath: string): Promise<void> {
     this.dbPath = dbPath;
-    const dataSource = new DataSource({ type: "better-sqlite3", database: dbPath, entities: [Attachment], synchronize: true });
+    const dataSource = new DataSource({
+      type: "better-sqlite3",
+      database: dbPath,
+      entities: [Attachment],
+      synchronize: true,
+    });
     await dataSource.initialize();
     attachFileFields(dataSource, { deleter: this.deleter });
     this.dataSource = dataSource;
@@ -76,7 +84,9 @@ export class TypeOrmHarness implements Harness {
 function txOn(manager: EntityManager): Tx {
   return {
     insert: async (rows: RowData | RowData[]) => {
-      const list = (Array.isArray(rows) ? rows : [rows]).map((row) => Object.assign(new Attachment(), row));
+      const list = (Array.isArray(rows) ? rows : [rows]).map((row) =>
+        Object.assign(new Attachment(), row),
+      );
       await manager.save(list);
     },
     update: async (name, changes) => {
