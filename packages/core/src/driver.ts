@@ -395,9 +395,13 @@ export abstract class StorageDriver {
       return this.copyThroughStream(obj, destination, objectName, options);
     }
     const context = { container: destination.name, objectName };
-    return this.once("copyObject", context, options, (signal) =>
-      this.doCopyObject(obj, destination, objectName, options.extra, signal),
-    );
+    try {
+      return await this.once("copyObject", context, options, (signal) =>
+        this.doCopyObject(obj, destination, objectName, options.extra, signal),
+      );
+    } catch (error) {
+      throw this.missingSource(error, obj);
+    }
   }
 
   /** Copies, then deletes the source. Moving an object onto itself changes nothing. */
@@ -784,6 +788,20 @@ export abstract class StorageDriver {
       ...options,
       extra,
       size: obj.size,
+    });
+  }
+
+  /**
+   * A copy's request names its destination, but an object that does not exist can only be
+   * its source: the error then names the source, so the caller knows which one is missing.
+   */
+  private missingSource(error: unknown, obj: StorageObject): unknown {
+    if (!(error instanceof ObjectDoesNotExistError)) return error;
+    return new ObjectDoesNotExistError(obj.name, {
+      driver: this.name,
+      operation: "copyObject",
+      container: obj.container.name,
+      cause: error.cause ?? error,
     });
   }
 
