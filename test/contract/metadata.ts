@@ -84,12 +84,6 @@ function userMetadataTests(fixture: Fixture): void {
     if (!driver.capabilities.acl) return void (await rejects(upload, NotSupportedError));
     expect((await upload).name).to.equal("acl.txt");
   });
-
-  it("refuses a header it cannot store", async () => {
-    const container = await fixture().newContainer();
-    const headers = { "X-Custom": "1" } as Record<string, string>;
-    await rejects(container.uploadObjectViaStream("x", "h.txt", { headers }), NotSupportedError);
-  });
 }
 
 function conditionalTests(fixture: Fixture): void {

@@ -126,30 +126,6 @@ function rangeTests(fixture: Fixture): void {
 }
 
 function missingTests(fixture: Fixture): void {
-  it("reports a missing object as ObjectDoesNotExistError with its context", async () => {
-    const { driver } = fixture();
-    const container = await fixture().newContainer();
-
-    const error = await rejects(
-      driver.getObject(container.name, "nope.txt"),
-      ObjectDoesNotExistError,
-    );
-    expect(error.code).to.equal("OBJECT_DOES_NOT_EXIST");
-    expect(error.objectName).to.equal("nope.txt");
-    expect(error.container).to.equal(container.name);
-    expect(error.driver).to.equal(driver.name);
-    expect(await container.objectExists("nope.txt")).to.equal(false);
-  });
-
-  it("fails to stream an object deleted after it was fetched", async () => {
-    const container = await fixture().newContainer();
-    const obj = await put(container, "ephemeral", "x");
-    await obj.delete();
-
-    await rejects(async () => bytesOf(await obj.asStream()), ObjectDoesNotExistError);
-    await rejects(async () => bytesOf(await obj.rangeAsStream(0, 1)), ObjectDoesNotExistError);
-  });
-
   it("deletes idempotently", async () => {
     const container = await fixture().newContainer();
     const obj = await put(container, "twice", "x");

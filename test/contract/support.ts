@@ -1,11 +1,20 @@
 // Helpers the contract suite's files share.
 import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 
-import { readAll, type Container, type StorageObject } from "@stowage/core";
+import {
+  readAll,
+  type Container,
+  type StorageDriver,
+  type StorageError,
+  type StorageObject,
+} from "@stowage/core";
+import { expect } from "chai";
 
 import type { ContractFixture } from "./index.js";
 
@@ -128,4 +137,39 @@ export async function rejects<E extends Error>(
   if (outcome instanceof kind) return outcome;
   const got = outcome === undefined ? "it resolved" : `got ${String(outcome)}`;
   throw new Error(`expected a ${kind.name}, but ${got}`);
+}
+
+/** A container that existed and was deleted: every call on it must fail as missing. */
+export async function goneContainer(fixture: Fixture): Promise<Container> {
+  const container = await fixture().newContainer();
+  await container.delete();
+  return container;
+}
+
+/** An object fetched and then deleted behind its back. */
+export async function goneObject(container: Container, name = "gone.txt"): Promise<StorageObject> {
+  const obj = await put(container, name, "soon gone");
+  await obj.delete();
+  return obj;
+}
+
+/** A fresh, empty temporary directory for downloads. */
+export function scratchDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), "stowage-contract-"));
+}
+
+/** Checks the context every StorageError carries: the driver, and where it happened. */
+export function expectContext(
+  error: StorageError,
+  driver: StorageDriver,
+  where: { container?: string; objectName?: string },
+): void {
+  expect(error.driver, `${error.name}.driver`).to.equal(driver.name);
+  expect(error.code, `${error.name}.code`)
+    .to.be.a("string")
+    .and.match(/^[A-Z_]+$/);
+  if ("container" in where)
+    expect(error.container, `${error.name}.container`).to.equal(where.container);
+  if ("objectName" in where)
+    expect(error.objectName, `${error.name}.objectName`).to.equal(where.objectName);
 }

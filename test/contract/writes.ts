@@ -204,22 +204,4 @@ function failedUploadTests(fixture: Fixture): void {
     expect((await read(container, "victim.bin")).equals(old)).to.equal(true);
     expect(await namesIn(container)).to.deep.equal(["victim.bin"]);
   });
-
-  it("leaves no object when an upload is aborted midway", async () => {
-    const container = await fixture().newContainer();
-    const controller = new AbortController();
-    const source = generated(12 * MiB).stream;
-    const onProgress = ({ bytes }: Progress) => {
-      if (bytes >= 2 * MiB) controller.abort();
-    };
-
-    await rejects(
-      container.uploadObjectViaStream(source, "aborted.bin", {
-        signal: controller.signal,
-        onProgress,
-      }),
-      OperationAbortedError,
-    );
-    expect(await container.objectExists("aborted.bin")).to.equal(false);
-  });
 }
