@@ -37,9 +37,12 @@ export async function storeFile(
     ...judged,
   };
 
-  const spooled = field.needsWholeFile ? await spoolFor(field, body) : undefined;
+  let spooled: Spooled | undefined;
   try {
-    if (spooled) Object.assign(candidate, { path: spooled.path, size: spooled.size });
+    if (field.needsWholeFile) {
+      spooled = await spoolFor(field, body);
+      Object.assign(candidate, { path: spooled.path, size: spooled.size });
+    }
     const info = await validate(field, candidate);
     const source = spooled ? createReadStream(spooled.path) : limited(field, body);
     const obj = await upload(field, storage, file, candidate, source, sink);

@@ -53,6 +53,13 @@ describe("FileField validators and processors", () => {
       expect(await s.names("first")).to.deep.equal([]);
     });
 
+    it("stops an oversized file that is spooled for an image check, naming the field", async () => {
+      const field = { validators: [maxSize("1 KiB"), image()] };
+      const error = await rejection(storeOne(field, Buffer.alloc(4096, 7), "cover"));
+      expect(error).to.include({ code: "FILE_TOO_LARGE", field: "cover" });
+      expect(await s.names("first")).to.deep.equal([]);
+    });
+
     it("accepts a file of exactly the limit", async () => {
       const value = await storeOne({ validators: [maxSize(1024)] }, Buffer.alloc(1024));
       expect(value.size).to.equal(1024);
