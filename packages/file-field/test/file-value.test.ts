@@ -60,6 +60,18 @@ describe("FileField stored-file values", () => {
     expect(new Set(values.map((v) => v.objectName)).size).to.equal(values.length);
   });
 
+  it("stores nothing when the source fails midway, and reports the source's error", async () => {
+    const broken = new Error("disk went away");
+    async function* source() {
+      yield Buffer.alloc(8192, 1);
+      throw broken;
+    }
+    const error = await rejection(storeOne({}, source()));
+    expect(error).to.include({ code: "UPLOAD_SOURCE_FAILED" });
+    expect(error.cause).to.equal(broken);
+    expect(await s.names("first")).to.deep.equal([]);
+  });
+
   it("reads a multi-chunk file whole, and as a stream", async () => {
     const bytes = randomBytes(3 * 1024 * 1024 + 17);
     const value = await storeOne({}, new NewFile(bytes, { filename: "big.bin" }));

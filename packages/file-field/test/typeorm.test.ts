@@ -49,6 +49,17 @@ describe("FileField TypeORM adapter specifics", () => {
     expect(await s.names("first")).to.deep.equal([]);
   });
 
+  it("stores new files of a QueryBuilder update, leaving the replaced file to the sweeper", async () => {
+    await h.transaction((tx) => tx.insert({ name: "a", contentFirst: "old" }));
+    const old = (await h.rows())[0]!.contentFirst!;
+
+    await h.source.transaction((m) => m.update(Attachment, { name: "a" }, { contentFirst: "new" }));
+
+    const current = (await h.rows())[0]!.contentFirst!;
+    expect((await current.read()).toString()).to.equal("new");
+    expect(await s.names("first")).to.deep.equal([old.objectName, current.objectName].sort());
+  });
+
   it("undoes only the inner of two nested savepoints", async () => {
     await h.transaction(async (tx) => {
       await tx.savepoint(async (sp) => {
