@@ -63,6 +63,8 @@ export function guardStream(
 
   const result = Readable.from(guarded(), { objectMode: false });
   reader.onAbort((error) => result.destroy(error));
+  // A result destroyed before its first read never runs the generator's cleanup.
+  result.once("close", () => reader.release());
   return result;
 }
 
@@ -97,6 +99,12 @@ class ResumingReader {
     if (signal.aborted) return abort();
     signal.addEventListener("abort", abort, { once: true });
     this.detach = () => signal.removeEventListener("abort", abort);
+  }
+
+  /** Releases the current stream and stops listening for aborts; safe to call twice. */
+  release(): void {
+    this.detach();
+    this.current.destroy();
   }
 
   async *chunks(): AsyncGenerator<Buffer> {
