@@ -29,8 +29,20 @@ import {
 } from "@stowage/core";
 import fse from "fs-extra";
 
-import { INSENSITIVE, SENSITIVE, foldedSpelling, probeFolding, type NameFolding } from "./folding.js";
-import { fold, localContainerNameProblem, localObjectNameProblem, type ContainerPaths } from "./layout.js";
+import {
+  INSENSITIVE,
+  SENSITIVE,
+  foldedSpelling,
+  probeFolding,
+  type NameFolding,
+} from "./folding.js";
+import {
+  LINK_REASON,
+  fold,
+  localContainerNameProblem,
+  localObjectNameProblem,
+  type ContainerPaths,
+} from "./layout.js";
 import { walkContainer, type ListedEntry } from "./listing.js";
 import { KeyedLock } from "./lock.js";
 import {
@@ -224,9 +236,9 @@ export class LocalStorageDriver extends StorageDriver {
   // ---------------------------------------------------------------- reading
 
   protected async doGetObject(container: Container, objectName: string): Promise<StorageObject> {
-    const found = await this.findObject(container.name, objectName);
-    const record = await describe(found.location.container, objectName, found.location.path, found.stats);
-    return this.toObject(container, record, found.stats);
+    const { location, stats } = await this.findObject(container.name, objectName);
+    const record = await describe(location.container, objectName, location.path, stats);
+    return this.toObject(container, record, stats);
   }
 
   protected async doOpenRead(request: ReadRequest): Promise<Readable> {
@@ -247,7 +259,7 @@ export class LocalStorageDriver extends StorageDriver {
 
     const stats = await lstatOrUndefined(location.path);
     if (stats?.isSymbolicLink()) {
-      throw new InvalidObjectNameError(objectName, "the path is a symbolic link, which the driver does not follow");
+      throw new InvalidObjectNameError(objectName, LINK_REASON);
     }
     if (!stats?.isFile()) throw new ObjectDoesNotExistError(objectName);
     return { location, stats };
@@ -322,7 +334,8 @@ export class LocalStorageDriver extends StorageDriver {
   ): Promise<StorageObject> {
     if (extra?.acl !== undefined) throw new NotSupportedError("ACLs", { driver: this.name });
     const source = await this.findObject(obj.container.name, obj.name);
-    const record = await describe(source.location.container, obj.name, source.location.path, source.stats);
+    const { container, path } = source.location;
+    const record = await describe(container, obj.name, path, source.stats);
     const location = await this.prepareWrite(destination.name, objectName);
 
     const body = await openBody(source.location, {});
@@ -356,12 +369,19 @@ export class LocalStorageDriver extends StorageDriver {
       options.signal?.throwIfAborted();
       return await this.renameObject(obj, destination, objectName);
     } catch (error) {
-      if (errnoOf(error) === "EXDEV") return super.moveObject(obj, destination, objectName, options);
+      // Containers on different filesystems cannot rename into each other.
+      if (errnoOf(error) === "EXDEV") {
+        return super.moveObject(obj, destination, objectName, options);
+      }
       throw this.toStorageError(error, context, options.signal);
     }
   }
 
-  private async renameObject(obj: StorageObject, destination: Container, objectName: string): Promise<StorageObject> {
+  private async renameObject(
+    obj: StorageObject,
+    destination: Container,
+    objectName: string,
+  ): Promise<StorageObject> {
     const source = await this.findObject(obj.container.name, obj.name);
     const target = await this.prepareWrite(destination.name, objectName);
 
@@ -374,7 +394,8 @@ export class LocalStorageDriver extends StorageDriver {
   // ---------------------------------------------------------------- URLs
 
   protected override async doGetObjectCdnUrl(obj: StorageObject): Promise<string> {
-    return this.baseUrl + [obj.container.name, ...obj.name.split("/")].map(encodeURIComponent).join("/");
+    const segments = [obj.container.name, ...obj.name.split("/")];
+    return this.baseUrl + segments.map(encodeURIComponent).join("/");
   }
 
   protected override async doGetContainerCdnUrl(container: Container): Promise<string> {
@@ -455,7 +476,9 @@ export class LocalStorageDriver extends StorageDriver {
 
 function baseUrlOf(baseUrl: string | undefined): string | undefined {
   if (baseUrl === undefined) return undefined;
-  if (!URL.canParse(baseUrl)) throw new InvalidArgumentError(`baseUrl is not an absolute URL: "${baseUrl}"`);
+  if (!URL.canParse(baseUrl)) {
+    throw new InvalidArgumentError(`baseUrl is not an absolute URL: "${baseUrl}"`);
+  }
   return baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`;
 }
 
@@ -476,11 +499,18 @@ function recordOf(name: string, temp: TempFile, request: UploadRequest): ObjectR
 }
 
 /** A copy keeps the source's metadata and headers, unless `extra` replaces them. */
-function copiedRecord(source: ObjectRecord, name: string, temp: TempFile, extra?: UploadExtra): ObjectRecord {
-  const replaced = extra
-    ? { contentType: extra.contentType ?? contentTypeFor(name), metaData: { ...extra.metaData }, headers: {} }
-    : { contentType: source.contentType, metaData: source.metaData, headers: source.headers };
-  return { ...replaced, name, size: Number(temp.stats.size), mtimeNs: String(temp.stats.mtimeNs), md5: temp.md5 };
+function copiedRecord(
+  source: ObjectRecord,
+  name: string,
+  temp: TempFile,
+  extra?: UploadExtra,
+): ObjectRecord {
+  const described = extra
+    ? { contentType: extra.contentType ?? contentTypeFor(name), metaData: { ...extra.metaData } }
+    : { contentType: source.contentType, metaData: source.metaData };
+  const headers = extra ? {} : source.headers;
+  const size = Number(temp.stats.size);
+  return { ...described, headers, name, size, mtimeNs: String(temp.stats.mtimeNs), md5: temp.md5 };
 }
 
 /**
@@ -506,7 +536,8 @@ async function deleteBody(location: ObjectLocation): Promise<void> {
   const current = await lstatOrUndefined(location.path);
   if (!current || current.isDirectory()) return;
   if (!current.isFile()) {
-    throw new InvalidObjectNameError(location.name, "the path is a symbolic link or special file, not an object");
+    const reason = "the path is a symbolic link or special file, not an object";
+    throw new InvalidObjectNameError(location.name, reason);
   }
 
   try {
@@ -525,7 +556,8 @@ async function renameBody(
 ): Promise<{ record: ObjectRecord; stats: BigIntStats }> {
   const stats = await currentBody(source);
   if (!stats) throw new ObjectDoesNotExistError(source.name);
-  const record = { ...(await describe(source.container, source.name, source.path, stats)), name: target.name };
+  const described = await describe(source.container, source.name, source.path, stats);
+  const record = { ...described, name: target.name };
   const replaced = await currentBody(target);
 
   await writeSidecar(target.container, record, stats.ino);
@@ -537,7 +569,9 @@ async function renameBody(
   }
 
   await removeSidecar(source.container, source.name, stats.ino);
-  if (replaced && replaced.ino !== stats.ino) await removeSidecar(target.container, target.name, replaced.ino);
+  if (replaced && replaced.ino !== stats.ino) {
+    await removeSidecar(target.container, target.name, replaced.ino);
+  }
   return { record, stats };
 }
 

@@ -56,7 +56,10 @@ async function exists(path: string): Promise<boolean> {
  * `Docs/A.txt` for `docs/a.txt`). Undefined when every existing segment is spelled exactly
  * as asked, or the path does not exist yet.
  */
-export async function foldedSpelling(containerDir: string, segments: string[]): Promise<string | undefined> {
+export async function foldedSpelling(
+  containerDir: string,
+  segments: string[],
+): Promise<string | undefined> {
   let dir = containerDir;
 
   for (let index = 0; index < segments.length; index++) {

@@ -7,6 +7,9 @@ import { join, sep } from "node:path";
  */
 export const RESERVED_DIR = ".stowage";
 
+/** Why a name whose file is a symbolic link is refused. */
+export const LINK_REASON = "the path is a symbolic link, which the driver does not follow";
+
 /** Longest file or directory name most filesystems accept (ext4, XFS, APFS, NTFS). */
 export const MAX_SEGMENT_BYTES = 255;
 

@@ -64,7 +64,11 @@ async function isPlainDirectoryPath(dir: string, segments: string[]): Promise<bo
   return true;
 }
 
-async function* walkDirectory(path: string, relative: string, state: WalkState): AsyncGenerator<ListedEntry> {
+async function* walkDirectory(
+  path: string,
+  relative: string,
+  state: WalkState,
+): AsyncGenerator<ListedEntry> {
   const entries = await readSorted(path, relative === "");
 
   for (const entry of entries) {
@@ -80,7 +84,11 @@ async function* walkDirectory(path: string, relative: string, state: WalkState):
   }
 }
 
-async function* directoryEntries(path: string, full: string, state: WalkState): AsyncGenerator<ListedEntry> {
+async function* directoryEntries(
+  path: string,
+  full: string,
+  state: WalkState,
+): AsyncGenerator<ListedEntry> {
   const group = groupOf(full, state);
   if (group === undefined) {
     yield* walkDirectory(path, full, state);

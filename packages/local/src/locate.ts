@@ -64,12 +64,16 @@ export async function locateContainer(root: string, name: string): Promise<Conta
  * points outside the container or back inside it.
  * @throws InvalidObjectNameError
  */
-export async function locateObject(container: ContainerPaths, name: string): Promise<ObjectLocation> {
+export async function locateObject(
+  container: ContainerPaths,
+  name: string,
+): Promise<ObjectLocation> {
   const segments = name.split("/");
   const path = join(container.dir, ...segments);
   const bytes = Buffer.byteLength(path);
   if (bytes > MAX_PATH_BYTES) {
-    const reason = `its path is ${bytes} bytes long; the filesystem allows at most ${MAX_PATH_BYTES}`;
+    const limit = `the filesystem allows at most ${MAX_PATH_BYTES}`;
+    const reason = `its path is ${bytes} bytes long; ${limit}`;
     throw new InvalidObjectNameError(name, reason);
   }
 
@@ -122,7 +126,11 @@ export async function makeParents(location: ObjectLocation): Promise<void> {
   }
 }
 
-async function assertDirectory(dir: string, location: ObjectLocation, prefix: string): Promise<void> {
+async function assertDirectory(
+  dir: string,
+  location: ObjectLocation,
+  prefix: string,
+): Promise<void> {
   const stats = await lstat(dir);
   if (stats.isDirectory()) return;
   if (stats.isSymbolicLink()) {
@@ -138,7 +146,8 @@ export async function parentConflict(location: ObjectLocation): Promise<ObjectNa
     dir = join(dir, location.segments[index]!);
     const stats = await lstatOrUndefined(dir);
     if (stats && !stats.isDirectory()) {
-      return new ObjectNameConflictError(location.name, location.segments.slice(0, index + 1).join("/"));
+      const parent = location.segments.slice(0, index + 1).join("/");
+      return new ObjectNameConflictError(location.name, parent);
     }
   }
   return new ObjectNameConflictError(location.name, location.segments.slice(0, -1).join("/"));

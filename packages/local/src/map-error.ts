@@ -14,6 +14,7 @@ import {
   type ErrorContext,
 } from "@stowage/core";
 
+import { LINK_REASON } from "./layout.js";
 import { errnoOf } from "./locate.js";
 
 /** Errno codes of faults that pass: descriptors exhausted, a busy or interrupted call. */
@@ -40,7 +41,9 @@ export function mapFsError(error: unknown, context: ErrorContext): StorageError 
     return new ObjectNameConflictError(objectName, `${objectName}/`, context);
   }
   if (code === "EEXIST") {
-    if (objectName !== undefined) return new PreconditionFailedError(`Object "${objectName}" already exists`, context);
+    if (objectName !== undefined) {
+      return new PreconditionFailedError(`Object "${objectName}" already exists`, context);
+    }
     return new ContainerAlreadyExistsError(container, context);
   }
   if (code === "ENOTEMPTY") return new ContainerIsNotEmptyError(container, context);
@@ -52,7 +55,7 @@ function mapOtherCode(code: string, context: ErrorContext): StorageError {
 
   if (code === "ENAMETOOLONG" || code === "ELOOP") {
     const reason = code === "ELOOP"
-      ? "the path is a symbolic link, which the driver does not follow"
+      ? LINK_REASON
       : "the path is too long for the filesystem";
     if (objectName !== undefined) return new InvalidObjectNameError(objectName, reason, context);
     return new InvalidContainerNameError(container, reason, context);
@@ -61,7 +64,7 @@ function mapOtherCode(code: string, context: ErrorContext): StorageError {
     return new PermissionDeniedError(`The filesystem refused access (${code})`, context);
   }
   if (TRANSIENT_CODES.has(code)) {
-    return new TransientError(`The filesystem is temporarily unable to serve the call (${code})`, context);
+    return new TransientError(`The filesystem is busy or out of descriptors (${code})`, context);
   }
   if (code === "ENOSPC" || code === "EDQUOT") {
     return new ProviderError(`The filesystem is out of space (${code})`, context);

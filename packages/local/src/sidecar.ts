@@ -37,7 +37,11 @@ function sidecarPath(container: ContainerPaths, name: string, ino: bigint): stri
  * Writes the record of the body whose inode is `ino`, through a temporary file so that a
  * reader never sees half a record.
  */
-export async function writeSidecar(container: ContainerPaths, record: ObjectRecord, ino: bigint): Promise<void> {
+export async function writeSidecar(
+  container: ContainerPaths,
+  record: ObjectRecord,
+  ino: bigint,
+): Promise<void> {
   const path = sidecarPath(container, record.name, ino);
   const temp = join(container.tmp, `${randomUUID()}.json`);
 
@@ -61,7 +65,11 @@ async function renameMakingDir(from: string, to: string): Promise<void> {
 }
 
 /** Removes the record of one body; a record that is already gone is fine. */
-export async function removeSidecar(container: ContainerPaths, name: string, ino: bigint): Promise<void> {
+export async function removeSidecar(
+  container: ContainerPaths,
+  name: string,
+  ino: bigint,
+): Promise<void> {
   await rm(sidecarPath(container, name, ino), { force: true });
 }
 
@@ -132,9 +140,8 @@ export async function hashFile(path: string): Promise<string> {
   const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
   try {
     const hash = createHash("md5");
-    for await (const chunk of handle.createReadStream({ autoClose: false, highWaterMark: 1 << 20 })) {
-      hash.update(chunk as Buffer);
-    }
+    const stream = handle.createReadStream({ autoClose: false, highWaterMark: 1 << 20 });
+    for await (const chunk of stream) hash.update(chunk as Buffer);
     return hash.digest("hex");
   } finally {
     await handle.close();

@@ -15,7 +15,7 @@ import {
 } from "@stowage/core";
 import fse from "fs-extra";
 
-import type { ContainerPaths } from "./layout.js";
+import { LINK_REASON, type ContainerPaths } from "./layout.js";
 import {
   errnoOf,
   lstatOrUndefined,
@@ -73,7 +73,8 @@ export async function writeTemp(
   const hasher = new HashingStream("md5");
 
   try {
-    await pipeline(body, hasher, createWriteStream(path, { flags: "wx" }), { signal: options.signal });
+    const file = createWriteStream(path, { flags: "wx" });
+    await pipeline(body, hasher, file, { signal: options.signal });
     if (options.durable) await syncFile(path);
 
     const md5 = hasher.digest();
@@ -137,7 +138,7 @@ export async function currentBody(location: ObjectLocation): Promise<BigIntStats
   if (!current || current.isFile()) return current;
 
   if (current.isSymbolicLink()) {
-    throw new InvalidObjectNameError(location.name, "the path is a symbolic link, which the driver does not follow");
+    throw new InvalidObjectNameError(location.name, LINK_REASON);
   }
   if (current.isDirectory()) throw new ObjectNameConflictError(location.name, `${location.name}/`);
   throw new InvalidObjectNameError(location.name, "the path is a special file, not an object");
@@ -156,7 +157,8 @@ async function checkConditions(
   if (!current) throw new PreconditionFailedError(`Object "${location.name}" does not exist`);
   const record = await describe(location.container, location.name, location.path, current);
   if (record.md5 !== conditions.ifMatch) {
-    throw new PreconditionFailedError(`Object "${location.name}" is not at version ${conditions.ifMatch}`);
+    const message = `Object "${location.name}" is not at version ${conditions.ifMatch}`;
+    throw new PreconditionFailedError(message);
   }
 }
 
@@ -164,7 +166,11 @@ async function checkConditions(
  * Renames (or links) the temporary file to the object's path, creating parent directories.
  * A concurrent delete may remove a parent between the two steps; that is retried.
  */
-export async function place(location: ObjectLocation, temp: string, createOnly: boolean): Promise<void> {
+export async function place(
+  location: ObjectLocation,
+  temp: string,
+  createOnly: boolean,
+): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     const failure = await tryPlace(location, temp, createOnly);
     if (failure === undefined) return;
@@ -204,14 +210,20 @@ async function makeParentsTolerant(location: ObjectLocation): Promise<void> {
   }
 }
 
-async function placeError(location: ObjectLocation, error: unknown, createOnly: boolean): Promise<unknown> {
+async function placeError(
+  location: ObjectLocation,
+  error: unknown,
+  createOnly: boolean,
+): Promise<unknown> {
   const code = errnoOf(error);
   if (code === "ENOTDIR") return parentConflict(location);
   if (code === "EISDIR") return new ObjectNameConflictError(location.name, `${location.name}/`);
 
   if (code === "EEXIST" && createOnly) {
     const existing = await lstatOrUndefined(location.path);
-    if (existing?.isDirectory()) return new ObjectNameConflictError(location.name, `${location.name}/`);
+    if (existing?.isDirectory()) {
+      return new ObjectNameConflictError(location.name, `${location.name}/`);
+    }
     return new PreconditionFailedError(`Object "${location.name}" already exists`);
   }
 
