@@ -30,6 +30,7 @@ export function containerTests(fixture: Fixture): void {
 
       await driver.deleteContainer(created);
       await rejects(driver.getContainer(name), ContainerDoesNotExistError);
+      expect((await driver.listContainers()).map((c) => c.name)).not.to.include(name);
     });
 
     it("iterates containers lazily", async () => {
@@ -38,6 +39,32 @@ export function containerTests(fixture: Fixture): void {
       const seen: string[] = [];
       for await (const c of driver.iterateContainers()) seen.push(c.name);
       expect(seen).to.include(container.name);
+      expect(new Set(seen).size).to.equal(seen.length);
+    });
+
+    it("stops iterating containers when the caller breaks off", async () => {
+      const { driver } = fixture();
+      await fixture().newContainer();
+      await fixture().newContainer();
+
+      let taken = 0;
+      for await (const c of driver.iterateContainers()) {
+        expect(c.driver).to.equal(driver);
+        if (++taken === 1) break;
+      }
+      expect(taken).to.equal(1);
+    });
+
+    it("gives containers that belong to the driver and serve their objects", async () => {
+      const { driver } = fixture();
+      const container = await fixture().newContainer();
+      await put(container, "a.txt", "a");
+
+      const fetched = await driver.getContainer(container.name);
+      expect(fetched.driver).to.equal(driver);
+      const [obj] = await fetched.listObjects();
+      expect(obj!.container.name).to.equal(container.name);
+      expect(obj!.driver).to.equal(driver);
     });
 
     it("refuses to create a container twice", async () => {
@@ -52,7 +79,9 @@ export function containerTests(fixture: Fixture): void {
     it("refuses to delete a container that holds objects", async () => {
       const container = await fixture().newContainer();
       await put(container, "keep.txt", "x");
-      await rejects(container.delete(), ContainerIsNotEmptyError);
+      const error = await rejects(container.delete(), ContainerIsNotEmptyError);
+      expect(error.code).to.equal("CONTAINER_IS_NOT_EMPTY");
+      expect(error.container).to.equal(container.name);
       expect(await container.objectExists("keep.txt")).to.equal(true);
     });
 
@@ -63,11 +92,24 @@ export function containerTests(fixture: Fixture): void {
       expect(error.driver).to.equal(driver.name);
     });
 
-    it("refuses invalid container names before any request", async () => {
+    it("refuses to delete a missing container", async () => {
+      const { driver } = fixture();
+      const container = await fixture().newContainer();
+      await container.delete();
+
+      const error = await rejects(driver.deleteContainer(container), ContainerDoesNotExistError);
+      expect(error.container).to.equal(container.name);
+    });
+
+    it("refuses invalid container names before any request, naming the reason", async () => {
       const { driver } = fixture();
       for (const bad of ["", "a/b", "..", "nul\0byte"]) {
-        await rejects(driver.createContainer(bad), InvalidContainerNameError);
-        expect(driver.containerNameProblem(bad)).to.be.a("string");
+        const error = await rejects(driver.createContainer(bad), InvalidContainerNameError);
+        expect(error.code).to.equal("INVALID_CONTAINER_NAME");
+        expect(error.reason).to.equal(driver.containerNameProblem(bad));
+        expect(error.reason).to.be.a("string").and.not.equal("");
+        expect(error.driver).to.equal(driver.name);
+        await rejects(driver.getContainer(bad), InvalidContainerNameError);
       }
     });
   });

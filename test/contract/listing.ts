@@ -8,7 +8,14 @@ import {
 } from "@stowage/core";
 import { expect } from "chai";
 
-import { eachLimited, namesIn, put, rejects, type Fixture } from "./support.js";
+import { eachLimited, md5, namesIn, put, rejects, type Fixture } from "./support.js";
+
+/** Every entry of an iterable. */
+async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of iterable) items.push(item);
+  return items;
+}
 
 const TREE = ["a.txt", "a/b.txt", "a/c/d.txt", "a-z.txt", "b.txt", "a/b/e.txt", "ab.txt", "z"];
 
@@ -50,12 +57,68 @@ export function listingTests(fixture: Fixture): void {
       expect(listed.every((o) => o instanceof StorageObject)).to.equal(true);
     });
 
-    it("reports size and content type in listings", async () => {
+    it("reports size and hash in listings, as getObject does", async () => {
       const container = await fixture().newContainer();
       await put(container, "page.html", "<p>hi</p>");
       const [obj] = await container.listObjects();
-      expect(obj!.size).to.equal(9);
+      const head = await container.getObject("page.html");
+
       expect(obj!.name).to.equal("page.html");
+      expect(obj!.size).to.equal(9);
+      expect(obj!.container.name).to.equal(container.name);
+      if (obj!.hashAlgorithm === "md5") expect(obj!.hash).to.equal(md5("<p>hi</p>"));
+      if (obj!.hashAlgorithm === head.hashAlgorithm) expect(obj!.hash).to.equal(head.hash);
+    });
+
+    it("orders names as [...names].sort() does", async () => {
+      const container = await fixture().newContainer();
+      const names = [
+        "B",
+        "a",
+        "a-b",
+        "ab/c",
+        "a.b",
+        "ä",
+        "Z",
+        "_x",
+        "~t",
+        "日本",
+        "a b",
+        "a+b",
+        "0",
+      ];
+      await eachLimited(names, 4, (name) => put(container, name, name));
+      expect(await namesIn(container)).to.deep.equal([...names].sort());
+    });
+
+    it("is lazy: a missing container fails on the first read, not on the call", async () => {
+      const gone = await fixture().newContainer();
+      await gone.delete();
+
+      const iterable = gone.iterateObjects({ prefix: "x" });
+      const iterator = iterable[Symbol.asyncIterator]();
+      await rejects(iterator.next(), ContainerDoesNotExistError);
+    });
+
+    it("stops paging when the caller breaks off", async () => {
+      const container = await fixture().newContainer();
+      await eachLimited(TREE, 4, (name) => put(container, name, name));
+
+      const seen: string[] = [];
+      for await (const obj of container.iterateObjects({ pageSize: 2 })) {
+        seen.push(obj.name);
+        if (seen.length === 3) break;
+      }
+      expect(seen).to.deep.equal([...TREE].sort().slice(0, 3));
+    });
+
+    it("refuses an empty delimiter and a page size below 1", async () => {
+      const container = await fixture().newContainer();
+      await rejects(
+        () => collect(container.iterateObjects({ delimiter: "" })),
+        InvalidArgumentError,
+      );
+      await rejects(() => collect(container.iterateObjects({ pageSize: 0 })), InvalidArgumentError);
     });
 
     it("filters by prefix", async () => {
@@ -88,6 +151,21 @@ export function listingTests(fixture: Fixture): void {
         entries.push(entry instanceof StoragePrefix ? `prefix:${entry.name}` : entry.name);
       }
       expect(entries).to.deep.equal(["a/b.txt", "prefix:a/b/", "prefix:a/c/"]);
+    });
+
+    it("pages through a delimiter listing with small pages", async () => {
+      const container = await fixture().newContainer();
+      const names = ["d/0", "d/1/x", "d/2", "d/3/y", "d/3/z", "d/4", "d/5/w", "d/6", "d/7"];
+      await eachLimited(names, 4, (name) => put(container, name, name));
+
+      const entries: string[] = [];
+      const query = { prefix: "d/", delimiter: "/", pageSize: 2 };
+      for await (const entry of container.iterateObjects(query)) {
+        entries.push(entry instanceof StoragePrefix ? `prefix:${entry.name}` : entry.name);
+      }
+      const expected = ["d/0", "d/2", "d/4", "d/6", "d/7"];
+      const prefixes = ["prefix:d/1/", "prefix:d/3/", "prefix:d/5/"];
+      expect([...entries].sort()).to.deep.equal([...expected, ...prefixes].sort());
     });
 
     it("lists the top level with a delimiter and no prefix", async () => {
