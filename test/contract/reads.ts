@@ -1,39 +1,31 @@
-import { mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+// Downloads: to a file (with its overwrite rule), as a stream, and deletes.
+import { createReadStream } from "node:fs";
+import { readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
-import {
-  DestinationExistsError,
-  InvalidArgumentError,
-  InvalidRangeError,
-  ObjectDoesNotExistError,
-  type StorageObject,
-} from "@stowage/core";
+import { DestinationExistsError, ObjectDoesNotExistError } from "@stowage/core";
 import { expect } from "chai";
 
-import { bytesOf, put, random, rejects, type Fixture } from "./support.js";
-
-/** C17: [start, end, expected] on the object "0123456789". */
-const RANGES: [number, number | undefined, string][] = [
-  [0, 3, "012"],
-  [2, 3, "2"],
-  [9, 10, "9"],
-  [0, 10, "0123456789"],
-  [5, 5, ""],
-  [3, undefined, "3456789"],
-  [0, 100, "0123456789"],
-];
+import {
+  MiB,
+  bytesOf,
+  generated,
+  goneObject,
+  md5Of,
+  namesIn,
+  put,
+  random,
+  rejects,
+  scratchDir,
+  type Fixture,
+} from "./support.js";
 
 export function readTests(fixture: Fixture): void {
   describe("downloads", () => {
     fileTests(fixture);
-    rangeTests(fixture);
-    missingTests(fixture);
+    streamTests(fixture);
+    deleteTests(fixture);
   });
-}
-
-async function scratchDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), "stowage-download-"));
 }
 
 function fileTests(fixture: Fixture): void {
@@ -48,13 +40,27 @@ function fileTests(fixture: Fixture): void {
     expect(await readdir(dir)).to.deep.equal(["photo.jpg"]);
   });
 
+  it("downloads 5 MiB to a file through the driver, compared by hash", async () => {
+    const { driver } = fixture();
+    const container = await fixture().newContainer();
+    const source = generated(5 * MiB);
+    await container.uploadObjectViaStream(source.stream, "big.bin");
+    const path = join(await scratchDir(), "big.bin");
+
+    const obj = await driver.getObject(container.name, "big.bin");
+    expect(await driver.downloadObject(obj, path)).to.equal(true);
+    expect(await md5Of(createReadStream(path))).to.equal(source.digest());
+  });
+
   it("refuses to overwrite a file unless told to", async () => {
     const container = await fixture().newContainer();
     const obj = await put(container, "new.txt", "new content");
     const path = join(await scratchDir(), "existing.txt");
     await writeFile(path, "old content");
 
-    await rejects(obj.download(path), DestinationExistsError);
+    const error = await rejects(obj.download(path), DestinationExistsError);
+    expect(error.code).to.equal("DESTINATION_EXISTS");
+    expect(error.path).to.equal(path);
     expect(await readFile(path, "utf8")).to.equal("old content");
 
     await obj.download(path, { overwriteExisting: true });
@@ -63,74 +69,68 @@ function fileTests(fixture: Fixture): void {
 
   it("leaves an existing file untouched when the object is missing (C05)", async () => {
     const container = await fixture().newContainer();
-    const obj = await put(container, "soon-gone.txt", "bytes");
-    await obj.delete();
+    const obj = await goneObject(container, "soon-gone.txt");
     const dir = await scratchDir();
     const path = join(dir, "keep.txt");
     await writeFile(path, "precious");
 
-    await rejects(obj.download(path, { overwriteExisting: true }), ObjectDoesNotExistError);
-    expect(await readFile(path, "utf8")).to.equal("precious");
-    expect(await readdir(dir)).to.deep.equal(["keep.txt"]);
-  });
-
-  it("downloads a range to a file", async () => {
-    const container = await fixture().newContainer();
-    const obj = await put(container, "digits", "0123456789");
-    const path = join(await scratchDir(), "part");
-
-    await obj.downloadRange(path, 2, 6);
-    expect(await readFile(path, "utf8")).to.equal("2345");
-  });
-}
-
-function rangeTests(fixture: Fixture): void {
-  async function digits(): Promise<StorageObject> {
-    const container = await fixture().newContainer();
-    await put(container, "digits", "0123456789");
-    return container.getObject("digits");
-  }
-
-  it("reads the C17 ranges with Libcloud's convention, the same on every driver", async () => {
-    const obj = await digits();
-    for (const [start, end, expected] of RANGES) {
-      const got = (await bytesOf(await obj.rangeAsStream(start, end))).toString();
-      expect(got, `range (${start}, ${end})`).to.equal(expected);
+    for (const deleteOnFailure of [true, false]) {
+      const options = { overwriteExisting: true, deleteOnFailure };
+      await rejects(obj.download(path, options), ObjectDoesNotExistError);
+      expect(await readFile(path, "utf8")).to.equal("precious");
+      expect(await readdir(dir)).to.deep.equal(["keep.txt"]);
     }
   });
+}
 
-  it("refuses a start at or past the end with InvalidRangeError", async () => {
-    const obj = await digits();
-    await rejects(obj.rangeAsStream(10, 12), InvalidRangeError);
-    await rejects(obj.rangeAsStream(12, 20), InvalidRangeError);
-  });
-
-  it("refuses an end before the start with InvalidArgumentError", async () => {
-    const obj = await digits();
-    await rejects(obj.rangeAsStream(5, 2), InvalidArgumentError);
-  });
-
-  it("reads the first and the last byte of a large object", async () => {
+function streamTests(fixture: Fixture): void {
+  it("streams an object, in chunks no larger than asked where the driver honours it", async () => {
+    const { driver } = fixture();
     const container = await fixture().newContainer();
-    const body = random(3 * 1024 * 1024 + 17);
-    const obj = await put(container, "large.bin", body);
+    const body = random(300 * 1024);
+    const obj = await put(container, "chunks.bin", body);
 
-    expect((await bytesOf(await obj.rangeAsStream(0, 1))).equals(body.subarray(0, 1))).to.equal(
-      true,
-    );
-    const tail = await bytesOf(await obj.rangeAsStream(body.length - 1));
-    expect(tail.equals(body.subarray(body.length - 1))).to.equal(true);
-    const middle = await bytesOf(await obj.rangeAsStream(1_000_000, 2_500_000));
-    expect(middle.equals(body.subarray(1_000_000, 2_500_000))).to.equal(true);
+    const stream = await driver.downloadObjectAsStream(obj, { chunkSize: 16 * 1024 });
+    expect((await bytesOf(stream)).equals(body)).to.equal(true);
+    const viaContainer = await container.downloadObjectAsStream(obj);
+    expect((await bytesOf(viaContainer)).equals(body)).to.equal(true);
+  });
+
+  it("serves two readers of one object at once", async () => {
+    const container = await fixture().newContainer();
+    const body = random(MiB);
+    const obj = await put(container, "shared.bin", body);
+
+    const [a, b] = await Promise.all([obj.asStream(), obj.asStream()]);
+    const [first, second] = await Promise.all([bytesOf(a), bytesOf(b)]);
+    expect(first.equals(body) && second.equals(body)).to.equal(true);
+  });
+
+  it("stops reading when a stream is destroyed early, and the object can be read again", async () => {
+    const container = await fixture().newContainer();
+    const body = random(2 * MiB);
+    const obj = await put(container, "early.bin", body);
+
+    for (let i = 0; i < 5; i++) (await obj.asStream()).destroy();
+    expect((await bytesOf(await obj.asStream())).equals(body)).to.equal(true);
   });
 }
 
-function missingTests(fixture: Fixture): void {
+function deleteTests(fixture: Fixture): void {
   it("deletes idempotently", async () => {
     const container = await fixture().newContainer();
     const obj = await put(container, "twice", "x");
     await obj.delete();
     await obj.delete();
     expect(await container.objectExists("twice")).to.equal(false);
+  });
+
+  it("deletes one object and leaves its neighbours", async () => {
+    const { driver } = fixture();
+    const container = await fixture().newContainer();
+    for (const name of ["d/a", "d/b", "d/a.bak"]) await put(container, name, name);
+
+    await driver.deleteObject({ name: "d/a", container });
+    expect(await namesIn(container)).to.deep.equal(["d/a.bak", "d/b"]);
   });
 }
