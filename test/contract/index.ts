@@ -4,6 +4,7 @@
 import type { Container, StorageDriver } from "@stowage/core";
 
 import { cancellationTests } from "./cancellation.js";
+import { conditionalTests } from "./conditional.js";
 import { containerTests } from "./containers.js";
 import { copyMoveTests } from "./copy-move.js";
 import { emptyTests } from "./empty.js";
@@ -71,6 +72,7 @@ export function describeContract(target: ContractTarget): void {
     readTests(get);
     rangeTests(get);
     metadataTests(get);
+    conditionalTests(get);
     copyMoveTests(get);
     nameTests(get);
     urlTests(get);
