@@ -46,6 +46,7 @@ import {
 import { walkContainer, type ListedEntry } from "./listing.js";
 import { KeyedLock } from "./lock.js";
 import {
+  ensureReserved,
   errnoOf,
   isMissing,
   locateContainer,
@@ -57,10 +58,13 @@ import {
 import { mapFsError } from "./map-error.js";
 import { LOCAL_CAPABILITIES, type LocalStorageDriverOptions } from "./options.js";
 import { describe, removeSidecar, writeSidecar, type ObjectRecord } from "./sidecar.js";
-import { commit, currentBody, ensureReserved, place, writeTemp, type TempFile } from "./writer.js";
+import { commit, currentBody, place, sweepAbandoned, writeTemp, type TempFile } from "./writer.js";
 
 /** Objects whose files are looked at together while a listing runs ahead of its reader. */
 const LIST_BATCH = 32;
+
+/** Temporary files untouched this long belong to a writer that was killed. */
+const ABANDONED_AFTER_MS = 24 * 60 * 60 * 1000;
 
 /** An object found on disk: where it is and its lstat. */
 interface Found {
@@ -104,6 +108,7 @@ export class LocalStorageDriver extends StorageDriver {
   private readonly foldingMode: NonNullable<LocalStorageDriverOptions["nameFolding"]>;
   private readonly foldings = new Map<string, Promise<NameFolding>>();
   private readonly locks = new KeyedLock();
+  private readonly swept = new Set<string>();
 
   /**
    * @param rootPath the directory that holds the containers; relative paths are taken from
@@ -309,6 +314,7 @@ export class LocalStorageDriver extends StorageDriver {
   private async prepareWrite(containerName: string, objectName: string): Promise<ObjectLocation> {
     const paths = await locateContainer(this.rootPath, containerName);
     await ensureReserved(paths);
+    await this.sweepOnce(paths);
     const location = await locateObject(paths, objectName);
 
     const other = await this.spelledOtherwise(location);
@@ -424,6 +430,16 @@ export class LocalStorageDriver extends StorageDriver {
     const folding = await this.foldingOf(location.container);
     if (!folding.caseInsensitive && !folding.normalizationInsensitive) return undefined;
     return foldedSpelling(location.container.dir, location.segments);
+  }
+
+  /** Clears what killed writers left in the container, on this driver's first write to it. */
+  private async sweepOnce(paths: ContainerPaths): Promise<void> {
+    if (this.swept.has(paths.dir)) return;
+    this.swept.add(paths.dir);
+
+    const removed = await sweepAbandoned(paths, ABANDONED_AFTER_MS);
+    if (removed === 0) return;
+    this.logger.debug("removed abandoned temporary files", { container: paths.name, removed });
   }
 
   private foldingOf(paths: ContainerPaths): Promise<NameFolding> {

@@ -168,3 +168,20 @@ export async function pruneParents(location: ObjectLocation): Promise<void> {
     }
   }
 }
+
+/**
+ * Creates the container's reserved directories, one level at a time so that a container
+ * deleted meanwhile is reported rather than recreated.
+ * @throws ContainerDoesNotExistError
+ */
+export async function ensureReserved(container: ContainerPaths): Promise<void> {
+  for (const dir of [container.reserved, container.tmp, container.meta]) {
+    try {
+      await mkdir(dir);
+    } catch (error) {
+      const code = errnoOf(error);
+      if (code === "ENOENT") throw new ContainerDoesNotExistError(container.name);
+      if (code !== "EEXIST") throw error;
+    }
+  }
+}

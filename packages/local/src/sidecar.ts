@@ -1,12 +1,12 @@
 import { createHash, randomUUID } from "node:crypto";
 import { constants, type BigIntStats } from "node:fs";
-import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { lstat, mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 import { contentTypeFor, md5Hex, type ObjectHeaders } from "@stowage/core";
 
 import type { ContainerPaths } from "./layout.js";
-import { errnoOf } from "./locate.js";
+import { ensureReserved, errnoOf } from "./locate.js";
 
 /**
  * What the driver knows about one version of an object. It is kept in a small JSON file in
@@ -77,7 +77,9 @@ export async function removeSidecar(
  * The record of the body at `path` whose lstat is `stats`. Without a valid record (a file
  * placed by hand, a crash between writing the record and the body, a record of another
  * version), what is missing is derived: the MD5 is computed from the bytes, the content type
- * comes from the name's extension, and there is no user metadata.
+ * comes from the name's extension, and there is no user metadata. A derived MD5 is kept as
+ * the body's record (when the file did not change while it was read), so a large file
+ * placed by hand is read through once, not on every listing.
  */
 export async function describe(
   container: ContainerPaths,
@@ -89,7 +91,7 @@ export async function describe(
   if (stored) return stored;
 
   const md5 = stats.size === 0n ? EMPTY_MD5 : await hashFile(path);
-  return {
+  const record = {
     name,
     size: Number(stats.size),
     mtimeNs: String(stats.mtimeNs),
@@ -98,6 +100,26 @@ export async function describe(
     metaData: {},
     headers: {},
   };
+  if (stats.size > 0n) await keepDerived(container, record, path, stats);
+  return record;
+}
+
+async function keepDerived(
+  container: ContainerPaths,
+  record: ObjectRecord,
+  path: string,
+  stats: BigIntStats,
+): Promise<void> {
+  try {
+    const after = await lstat(path, { bigint: true });
+    const same = after.ino === stats.ino && after.size === stats.size;
+    if (!same || after.mtimeNs !== stats.mtimeNs) return;
+
+    await ensureReserved(container);
+    await writeSidecar(container, record, stats.ino);
+  } catch {
+    // Only a cache: a read-only container, or a file deleted meanwhile, is served all the same.
+  }
 }
 
 async function readSidecar(

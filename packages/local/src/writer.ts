@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createWriteStream, type BigIntStats } from "node:fs";
-import { mkdir, open, stat } from "node:fs/promises";
+import { lstat, open, readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -40,23 +40,6 @@ export interface WriteConditions {
 
 /** Parent directories that appear and vanish under concurrent deletes are retried this often. */
 const PLACE_ATTEMPTS = 20;
-
-/**
- * Creates the container's reserved directories, one level at a time so that a container
- * deleted meanwhile is reported rather than recreated.
- * @throws ContainerDoesNotExistError
- */
-export async function ensureReserved(container: ContainerPaths): Promise<void> {
-  for (const dir of [container.reserved, container.tmp, container.meta]) {
-    try {
-      await mkdir(dir);
-    } catch (error) {
-      const code = errnoOf(error);
-      if (code === "ENOENT") throw new ContainerDoesNotExistError(container.name);
-      if (code !== "EEXIST") throw error;
-    }
-  }
-}
 
 /**
  * Streams the body into a new temporary file, hashing it on the way. On any failure (the
@@ -231,4 +214,23 @@ async function placeError(
     return new ContainerDoesNotExistError(location.container.name);
   }
   return error;
+}
+
+/**
+ * Removes temporary files left by writers that were killed: any not modified for `ageMs`.
+ * A live upload keeps writing to its file, so its modification time stays recent.
+ */
+export async function sweepAbandoned(container: ContainerPaths, ageMs: number): Promise<number> {
+  const cutoff = Date.now() - ageMs;
+  let removed = 0;
+
+  for (const name of await readdir(container.tmp)) {
+    const path = join(container.tmp, name);
+    const stats = await lstat(path).catch(() => undefined);
+    if (stats && stats.mtimeMs < cutoff) {
+      await rm(path, { force: true });
+      removed++;
+    }
+  }
+  return removed;
 }

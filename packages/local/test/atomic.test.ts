@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { readdir, stat } from "node:fs/promises";
+import { mkdir, readdir, stat, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
@@ -7,6 +7,8 @@ import { fileURLToPath } from "node:url";
 import { expect } from "chai";
 
 import { OperationAbortedError, UploadSourceError } from "@stowage/core";
+
+import { LocalStorageDriver } from "@stowage/local";
 
 import { bodyOf, listedNames, md5, rejectionOf, sandbox, type Sandbox } from "./support.js";
 
@@ -100,6 +102,18 @@ describe("LocalStorageDriver atomic writes (C04)", () => {
     expect((await bodyOf(obj)).equals(old)).to.equal(true);
     expect(obj.metaData).to.deep.equal({ version: "old" });
     expect(obj.hash).to.equal(md5(old));
+  });
+
+  it("clears temporary files a killed writer left a day ago, on a driver's first write", async () => {
+    const tmp = join(box.root, "box", ".stowage", "tmp");
+    await mkdir(tmp, { recursive: true });
+    await writeFile(join(tmp, "abandoned.part"), "old");
+    await writeFile(join(tmp, "recent.part"), "in progress");
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000);
+    await utimes(join(tmp, "abandoned.part"), twoDaysAgo, twoDaysAgo);
+
+    await new LocalStorageDriver(box.root).uploadObjectViaStream("x", box.container, "x");
+    expect(await readdir(tmp)).to.deep.equal(["recent.part"]);
   });
 });
 
