@@ -1,20 +1,20 @@
 // One memory measurement in a process of its own, so that no other transfer's peak mixes
 // in. The parent passes a JSON job on argv and reads RSS from /proc while this runs:
-//   { spec, direction: "upload" | "download", bytes, key }
+//   { spec, client: "stowage" | "raw", direction: "upload" | "download", bytes, key }
 // Protocol over IPC: { idle: rssBytes } once warmed up, then { done, ms, hwm, sha256 }.
 import { readFileSync, writeFileSync } from "node:fs";
 
 import { drainHashed, randomStream } from "../lib/data.mjs";
-import { stowageClient } from "../lib/targets.mjs";
+import { rawClient, stowageClient } from "../lib/targets.mjs";
 
 const job = JSON.parse(process.argv[2]);
-const client = await stowageClient(job.spec);
+const client = job.client === "raw" ? rawClient(job.spec) : await stowageClient(job.spec);
 
 // Warm up: load every lazily imported module of the SDK and the driver, so that the idle
 // figure already holds the code an upload or download needs.
 await client.put("memory/warmup.bin", Buffer.alloc(1024, 1), 1024);
 await drainHashed(await client.get("memory/warmup.bin"));
-client.forget();
+client.forget?.();
 global.gc?.();
 await new Promise((resolve) => setTimeout(resolve, 200));
 

@@ -24,18 +24,25 @@ export function memorySizes(plan, spec) {
 }
 
 /**
- * Measures one target at each size, upload then download. Resolves rows of
- * { target, bytes, direction, idle, peak, above, ms }.
+ * Measures one target at each size, upload then download, through Stowage; and through the
+ * raw SDK at the smaller size, for reference. Resolves rows of
+ * { target, client, bytes, direction, idle, peak, above, ms }.
  */
 export async function measureMemory(spec, plan, log) {
   const rows = [];
-  for (const bytes of memorySizes(plan, spec)) {
-    const key = `memory/object-${bytes}.bin`;
+  const sizes = memorySizes(plan, spec);
+  const jobs = [
+    ...sizes.map((bytes) => ({ client: "stowage", bytes })),
+    { client: "raw", bytes: sizes[0] },
+  ];
+  for (const { client, bytes } of jobs) {
+    const key = `memory/${client}-${bytes}.bin`;
     for (const direction of ["upload", "download"]) {
-      const result = await runChild({ spec, direction, bytes, key });
-      rows.push({ target: spec.id, bytes, direction, ...result });
+      const result = await runChild({ spec, client, direction, bytes, key });
+      rows.push({ target: spec.id, client, bytes, direction, ...result });
       const mib = (n) => (n / MiB).toFixed(1);
-      log(`  ${spec.id} ${mib(bytes)} MiB ${direction}: +${mib(result.above)} MiB RSS, ${result.ms.toFixed(0)} ms`);
+      const what = `${spec.id} ${client} ${mib(bytes)} MiB ${direction}`;
+      log(`  ${what}: +${mib(result.above)} MiB RSS, ${result.ms.toFixed(0)} ms`);
     }
   }
   return rows;
