@@ -10,9 +10,22 @@ import { OperationAbortedError, UploadSourceError } from "@stowage/core";
 
 import { LocalStorageDriver } from "@stowage/local";
 
-import { bodyOf, listedNames, md5, rejectionOf, sandbox, type Sandbox } from "./support.js";
+import {
+  bodyOf,
+  listedNames,
+  md5,
+  failsWith,
+  rejectionOf,
+  sandbox,
+  type Sandbox,
+} from "./support.js";
 
 const FIXTURE = fileURLToPath(new URL("./fixtures/killed-upload.ts", import.meta.url));
+
+/** A body as a stream of two chunks, so that it arrives in more than one write. */
+function inTwoChunks(body: Buffer): Readable {
+  return Readable.from([body.subarray(0, body.length >> 1), body.subarray(body.length >> 1)]);
+}
 
 /** Files in the container's directory for writes in progress. */
 async function tempFiles(box: Sandbox): Promise<string[]> {
@@ -38,7 +51,8 @@ describe("LocalStorageDriver atomic writes (C04)", () => {
       while (writing) {
         const obj = await box.container.getObject("doc.bin");
         const body = await bodyOf(obj);
-        expect(body.equals(bodies[0]!) || body.equals(bodies[1]!), "a complete version").to.equal(true);
+        const complete = body.equals(bodies[0]!) || body.equals(bodies[1]!);
+        expect(complete, "a complete version").to.equal(true);
         expect(await listedNames(box.container)).to.deep.equal(["doc.bin"]);
         reads++;
       }
@@ -55,11 +69,11 @@ describe("LocalStorageDriver atomic writes (C04)", () => {
     expect(await tempFiles(box)).to.deep.equal([]);
   });
 
-  it("ends two concurrent 8 MiB uploads to one name as exactly one body, with its metadata", async () => {
+  it("ends two concurrent 8 MiB uploads to one name as one body, with its metadata", async () => {
     const first = Buffer.alloc(8 << 20, "1");
     const second = Buffer.alloc(8 << 20, "2");
     const upload = (body: Buffer, who: string, type: string) =>
-      box.container.uploadObjectViaStream(Readable.from([body.subarray(0, 1 << 22), body.subarray(1 << 22)]), "big", {
+      box.container.uploadObjectViaStream(inTwoChunks(body), "big", {
         extra: { metaData: { who }, contentType: type },
       });
 
@@ -78,7 +92,8 @@ describe("LocalStorageDriver atomic writes (C04)", () => {
   it("keeps the previous complete version when the writing process is killed", async function () {
     this.timeout(30_000);
     const old = Buffer.alloc(1 << 20, "o");
-    await box.container.uploadObjectViaStream(old, "victim.bin", { extra: { metaData: { version: "old" } } });
+    const extra = { metaData: { version: "old" } };
+    await box.container.uploadObjectViaStream(old, "victim.bin", { extra });
 
     const child = spawn(
       process.execPath,
@@ -95,7 +110,8 @@ describe("LocalStorageDriver atomic writes (C04)", () => {
 
     // The killed upload left its unfinished file behind, and that file is never listed.
     expect(partial).to.have.length(1);
-    expect((await stat(join(box.root, "box", ".stowage", "tmp", partial[0]!))).size).to.be.greaterThan(0);
+    const unfinished = await stat(join(box.root, "box", ".stowage", "tmp", partial[0]!));
+    expect(unfinished.size).to.be.greaterThan(0);
     expect(await listedNames(box.container)).to.deep.equal(["victim.bin"]);
 
     const obj = await box.container.getObject("victim.bin");
@@ -104,7 +120,7 @@ describe("LocalStorageDriver atomic writes (C04)", () => {
     expect(obj.hash).to.equal(md5(old));
   });
 
-  it("clears temporary files a killed writer left a day ago, on a driver's first write", async () => {
+  it("clears temporary files killed writers left days ago, on first write", async () => {
     const tmp = join(box.root, "box", ".stowage", "tmp");
     await mkdir(tmp, { recursive: true });
     await writeFile(join(tmp, "abandoned.part"), "old");
@@ -149,9 +165,10 @@ describe("LocalStorageDriver failed writes (C05)", () => {
       controller.abort();
       yield Buffer.alloc(1 << 20, "y");
     }
-    const upload = box.container.uploadObjectViaStream(slow(), "never.bin", { signal: controller.signal });
+    const signal = controller.signal;
+    const upload = box.container.uploadObjectViaStream(slow(), "never.bin", { signal });
 
-    expect(await rejectionOf(upload)).to.be.instanceOf(OperationAbortedError);
+    await failsWith(upload, OperationAbortedError);
     expect(await listedNames(box.container)).to.deep.equal([]);
     expect(await tempFiles(box)).to.deep.equal([]);
   });

@@ -25,4 +25,6 @@ function localTarget(name: string, dirPrefix: string): ContractTarget {
 }
 
 describeContract(localTarget("local", "stowage-contract-"));
-describeContract(localTarget("local, path with spaces and non-ASCII", "stowage contract é 目录 "));
+describeContract(
+  localTarget("local, path with spaces and non-ASCII", "stowage contract é 目录 "),
+);

@@ -12,7 +12,15 @@ import {
 
 import { LocalStorageDriver } from "@stowage/local";
 
-import { bodyOf, listedNames, md5, rejectionOf, sandbox, type Sandbox } from "./support.js";
+import {
+  bodyOf,
+  listedNames,
+  md5,
+  failsWith,
+  rejectionOf,
+  sandbox,
+  type Sandbox,
+} from "./support.js";
 
 describe("LocalStorageDriver directories (C06)", () => {
   let box: Sandbox;
@@ -25,7 +33,8 @@ describe("LocalStorageDriver directories (C06)", () => {
 
   it("works with the quick start: a directory made by hand is a container", async () => {
     await mkdir(join(box.dir, "upload_dir", "attachment"), { recursive: true });
-    const container = await new LocalStorageDriver(join(box.dir, "upload_dir")).getContainer("attachment");
+    const driver = new LocalStorageDriver(join(box.dir, "upload_dir"));
+    const container = await driver.getContainer("attachment");
     await container.uploadObjectViaStream("hi", "note.txt");
     expect(await listedNames(container)).to.deep.equal(["note.txt"]);
   });
@@ -43,8 +52,8 @@ describe("LocalStorageDriver directories (C06)", () => {
     const through = await rejectionOf(box.container.uploadObjectViaStream("x", "d/e/f/g"));
     expect((through as ObjectNameConflictError).conflictsWith).to.equal("d/e/f");
 
-    expect(await rejectionOf(box.container.getObject("a/b"))).to.be.instanceOf(ObjectDoesNotExistError);
-    expect(await rejectionOf(box.container.getObject("d/e"))).to.be.instanceOf(ObjectDoesNotExistError);
+    await failsWith(box.container.getObject("a/b"), ObjectDoesNotExistError);
+    await failsWith(box.container.getObject("d/e"), ObjectDoesNotExistError);
     expect(await listedNames(box.container)).to.deep.equal(["a", "d/e/f"]);
   });
 
@@ -64,7 +73,7 @@ describe("LocalStorageDriver directories (C06)", () => {
   it("answers sanely when the root directory does not exist yet", async () => {
     const driver = new LocalStorageDriver(join(box.dir, "not", "yet"));
     expect(await driver.listContainers()).to.deep.equal([]);
-    expect(await rejectionOf(driver.getContainer("box"))).to.be.instanceOf(ContainerDoesNotExistError);
+    await failsWith(driver.getContainer("box"), ContainerDoesNotExistError);
 
     const ghost = new Container("box", {}, driver);
     const listing = rejectionOf(driver.listContainerObjects(ghost));
@@ -78,8 +87,8 @@ describe("LocalStorageDriver directories (C06)", () => {
 
   it("reports a container whose directory was removed, not a raw ENOENT", async () => {
     await rm(join(box.root, "box"), { recursive: true });
-    expect(await rejectionOf(box.container.listObjects())).to.be.instanceOf(ContainerDoesNotExistError);
-    expect(await rejectionOf(box.container.getObject("a"))).to.be.instanceOf(ContainerDoesNotExistError);
+    await failsWith(box.container.listObjects(), ContainerDoesNotExistError);
+    await failsWith(box.container.getObject("a"), ContainerDoesNotExistError);
   });
 
   it("survives 100 parallel put/delete pairs under one directory", async () => {
@@ -148,7 +157,9 @@ describe("LocalStorageDriver files placed by hand", () => {
 
     expect(await listedNames(box.container)).to.deep.equal(["ok.txt"]);
     const prefixes = [];
-    for await (const entry of box.container.iterateObjects({ delimiter: "/" })) prefixes.push(entry.name);
+    for await (const entry of box.container.iterateObjects({ delimiter: "/" })) {
+      prefixes.push(entry.name);
+    }
     expect(prefixes).to.deep.equal(["ok.txt"]);
   });
 });

@@ -10,7 +10,7 @@ import { forEachLimited, type StorageObject, type StoragePrefix } from "@stowage
 import { listedNames, sandbox, type Sandbox } from "./support.js";
 
 /** Names whose order differs between per-segment and full-name sorting. */
-const TRICKY = ["a/b", "a-c", "a.d", "a0", "a/b-c", "a/b/c", "a/b.c", "b", "a+b", "A", "é", "e\u0301", "z/"];
+const TRICKY = ["a-c", "a.d", "a0", "a/b-c", "a/b/c", "a/b.c", "b", "a+b", "A", "é", "e\u0301"];
 
 async function entries(iterable: AsyncIterable<StorageObject | StoragePrefix>): Promise<string[]> {
   const names: string[] = [];
@@ -34,29 +34,27 @@ describe("LocalStorageDriver listing", () => {
   afterEach(() => box.cleanup());
 
   async function store(names: string[]): Promise<void> {
-    for (const name of names.filter((n) => !n.endsWith("/"))) {
-      await box.container.uploadObjectViaStream(name, name);
-    }
+    for (const name of names) await box.container.uploadObjectViaStream(name, name);
   }
 
   it("lists in full-name order, where `a-c` comes before `a/b`", async () => {
-    const names = TRICKY.filter((n) => !n.endsWith("/") && n !== "a/b");
-    await store(names);
-    expect(await listedNames(box.container)).to.deep.equal([...names].sort());
+    await store(TRICKY);
+    expect(await listedNames(box.container)).to.deep.equal([...TRICKY].sort());
   });
 
   it("selects by any prefix, also one that ends inside a segment", async () => {
-    const names = ["reports/2024/a.csv", "reports/2024-old/b.csv", "reports/20245.csv", "reports/2024x"];
+    const names = ["reports/2024-old/b.csv", "reports/2024/a.csv", "reports/20245.csv", "reports/x"];
     await store(names);
 
-    expect(await listedNames(box.container, "reports/2024")).to.deep.equal([...names].sort());
+    expect(await listedNames(box.container, "reports/2024")).to.deep.equal(names.slice(0, 3));
     expect(await listedNames(box.container, "reports/2024/")).to.deep.equal(["reports/2024/a.csv"]);
-    expect(await listedNames(box.container, "reports/2024-")).to.deep.equal(["reports/2024-old/b.csv"]);
+    const dashed = await listedNames(box.container, "reports/2024-");
+    expect(dashed).to.deep.equal(["reports/2024-old/b.csv"]);
     expect(await listedNames(box.container, "nothing/")).to.deep.equal([]);
     expect(await listedNames(box.container, ".stowage/")).to.deep.equal([]);
   });
 
-  it("groups by the delimiter in name order, and shows no group for an empty directory", async () => {
+  it("groups by the delimiter in name order, with no group for an empty directory", async () => {
     await store(["a-c", "a/b/c", "a/d", "ab", "x/y/z"]);
     await mkdir(join(box.root, "box", "empty", "deeper"), { recursive: true });
 
@@ -68,7 +66,8 @@ describe("LocalStorageDriver listing", () => {
 
   it("groups by a delimiter of several characters", async () => {
     await store(["log--2024--a", "log--2024--b", "log--2025", "log-x"]);
-    const groups = await entries(box.container.iterateObjects({ prefix: "log--", delimiter: "--" }));
+    const query = { prefix: "log--", delimiter: "--" };
+    const groups = await entries(box.container.iterateObjects(query));
     expect(groups).to.deep.equal(["log--2024--", "log--2025"]);
   });
 

@@ -21,7 +21,7 @@ import {
 
 import { LocalStorageDriver } from "@stowage/local";
 
-import { rejectionOf, sandbox, type Sandbox } from "./support.js";
+import { failsWith, sandbox, type Sandbox } from "./support.js";
 
 /** The driver with its error mapper in reach of the test. */
 class MapperProbe extends LocalStorageDriver {
@@ -88,9 +88,9 @@ describe("LocalStorageDriver errors from a real filesystem", () => {
   afterEach(() => box.cleanup());
 
   it("reports a container that already exists, or is not empty, by kind", async () => {
-    expect(await rejectionOf(box.driver.createContainer("box"))).to.be.instanceOf(ContainerAlreadyExistsError);
+    await failsWith(box.driver.createContainer("box"), ContainerAlreadyExistsError);
     await box.container.uploadObjectViaStream("x", "x");
-    expect(await rejectionOf(box.container.delete())).to.be.instanceOf(ContainerIsNotEmptyError);
+    await failsWith(box.container.delete(), ContainerIsNotEmptyError);
 
     await (await box.container.getObject("x")).delete();
     await box.container.delete();
@@ -101,14 +101,14 @@ describe("LocalStorageDriver errors from a real filesystem", () => {
     await mkdir(join(box.root, "box", "stray"));
     await symlink(join(box.dir, "elsewhere"), join(box.root, "box", "link"));
 
-    expect(await rejectionOf(box.container.delete())).to.be.instanceOf(ContainerIsNotEmptyError);
+    await failsWith(box.container.delete(), ContainerIsNotEmptyError);
     expect((await readdir(join(box.root, "box"))).sort()).to.deep.equal(["link", "stray"]);
     expect((await box.driver.getContainer("box")).name).to.equal("box");
   });
 
   it("reads a name whose parent is an object as missing, not ENOTDIR", async () => {
     await box.container.uploadObjectViaStream("file", "a");
-    expect(await rejectionOf(box.container.getObject("a/b"))).to.be.instanceOf(ObjectDoesNotExistError);
+    await failsWith(box.container.getObject("a/b"), ObjectDoesNotExistError);
     await box.driver.deleteObject({ name: "a/b", container: box.container });
   });
 });

@@ -11,7 +11,15 @@ import {
   type Container,
 } from "@stowage/core";
 
-import { bodyOf, listedNames, rejectionOf, sandbox, snapshot, type Sandbox } from "./support.js";
+import {
+  bodyOf,
+  listedNames,
+  failsWith,
+  rejectionOf,
+  sandbox,
+  snapshot,
+  type Sandbox,
+} from "./support.js";
 
 const names = JSON.parse(
   await readFile(new URL("../../../../shared/cases/object-names.json", import.meta.url), "utf8"),
@@ -19,7 +27,7 @@ const names = JSON.parse(
 
 /** An object reference for a name that was never stored, to reach get/download/delete. */
 function ref(container: Container, name: string): StorageObject {
-  const init = { name, size: 6, hash: "", hashAlgorithm: "md5" as const, contentType: "text/plain" };
+  const init = { name, size: 6, hash: "", hashAlgorithm: "md5" as const, contentType: "text/x" };
   return new StorageObject(init, container);
 }
 
@@ -76,7 +84,7 @@ describe("LocalStorageDriver names", () => {
     for (const name of ["out/target.txt", "out/new.txt", "out.txt"]) {
       const upload = rejectionOf(box.container.uploadObjectViaStream("overwrite", name));
       expect(await upload, name).to.be.instanceOf(InvalidObjectNameError);
-      expect(await rejectionOf(box.container.getObject(name)), name).to.be.instanceOf(InvalidObjectNameError);
+      await failsWith(box.container.getObject(name), InvalidObjectNameError, name);
       const read = rejectionOf(box.driver.downloadObjectAsStream(ref(box.container, name)));
       expect(await read, name).to.be.instanceOf(InvalidObjectNameError);
       const deletion = rejectionOf(box.driver.deleteObject(ref(box.container, name)));
@@ -102,7 +110,8 @@ describe("LocalStorageDriver names", () => {
   });
 
   it("reserves the .stowage directory in every case", () => {
-    for (const name of [".stowage", ".stowage/meta/x", ".STOWAGE/tmp/y", ".Stowage", ".\u017ftowage/x"]) {
+    const reserved = [".stowage", ".stowage/meta/x", ".STOWAGE/y", ".Stowage", ".\u017ftowage/x"];
+    for (const name of reserved) {
       const problem = box.driver.objectNameProblem(name);
       expect(problem, name).to.match(/reserved/);
     }
@@ -156,7 +165,7 @@ const linkedName = fc
 const hostileName = fc.oneof(
   fc.array(hostileSegment, { minLength: 1, maxLength: 5 }).map((segments) => segments.join("/")),
   linkedName,
-  fc.array(hostileSegment, { minLength: 1, maxLength: 3 }).map((segments) => `/${segments.join("/")}`),
+  fc.array(hostileSegment, { minLength: 1, maxLength: 3 }).map((parts) => `/${parts.join("/")}`),
   fc.string({ maxLength: 12 }),
 );
 

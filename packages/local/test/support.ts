@@ -18,7 +18,10 @@ export interface Sandbox {
 }
 
 /** A driver rooted in a fresh temporary directory, with one container named "box". */
-export async function sandbox(options: LocalStorageDriverOptions = {}, stem = "stowage-local-"): Promise<Sandbox> {
+export async function sandbox(
+  options: LocalStorageDriverOptions = {},
+  stem = "stowage-local-",
+): Promise<Sandbox> {
   const dir = await mkdtemp(join(tmpdir(), stem));
   const root = join(dir, "root");
   await mkdir(root);
@@ -40,7 +43,9 @@ export async function snapshot(dir: string): Promise<Map<string, string>> {
       result.set(relative, `link -> ${await readlink(path)}`);
     } else if (stats.isDirectory()) {
       result.set(relative, `dir ${stats.mtimeMs}`);
-      for (const name of (await readdir(path)).sort()) await visit(join(path, name), `${relative}/${name}`);
+      for (const name of (await readdir(path)).sort()) {
+        await visit(join(path, name), `${relative}/${name}`);
+      }
     } else {
       const hash = createHash("md5").update(await readFile(path)).digest("hex");
       result.set(relative, `file ${stats.size} ${stats.mtimeMs} ${hash}`);
@@ -64,6 +69,19 @@ export function md5(data: Buffer | string): string {
 /** The names a container lists, in listing order. */
 export async function listedNames(container: Container, prefix?: string): Promise<string[]> {
   return (await container.listObjects({ prefix })).map((obj) => obj.name);
+}
+
+/** Asserts that a call fails with an error of `kind`, and returns that error. */
+export async function failsWith<T>(
+  promise: Promise<unknown>,
+  kind: abstract new (...args: never[]) => T,
+  message?: string,
+): Promise<T> {
+  const error = await rejectionOf(promise);
+  if (!(error instanceof kind)) {
+    throw new Error(`${message ?? "the call"} failed with ${String(error)}, not ${kind.name}`);
+  }
+  return error;
 }
 
 /** The rejection of a promise that must fail. */
