@@ -43,13 +43,13 @@ describe("LocalStorageDriver listing", () => {
   });
 
   it("selects by any prefix, also one that ends inside a segment", async () => {
-    const names = ["reports/2024-old/b.csv", "reports/2024/a.csv", "reports/20245.csv", "reports/x"];
+    const names = ["reports/2024-old/b", "reports/2024/a", "reports/20245", "reports/x"];
     await store(names);
 
     expect(await listedNames(box.container, "reports/2024")).to.deep.equal(names.slice(0, 3));
-    expect(await listedNames(box.container, "reports/2024/")).to.deep.equal(["reports/2024/a.csv"]);
+    expect(await listedNames(box.container, "reports/2024/")).to.deep.equal(["reports/2024/a"]);
     const dashed = await listedNames(box.container, "reports/2024-");
-    expect(dashed).to.deep.equal(["reports/2024-old/b.csv"]);
+    expect(dashed).to.deep.equal(["reports/2024-old/b"]);
     expect(await listedNames(box.container, "nothing/")).to.deep.equal([]);
     expect(await listedNames(box.container, ".stowage/")).to.deep.equal([]);
   });
