@@ -1,5 +1,5 @@
-import { constants, type BigIntStats } from "node:fs";
-import { mkdir, open, readdir, rmdir, stat, unlink } from "node:fs/promises";
+import type { BigIntStats } from "node:fs";
+import { mkdir, readdir, rmdir, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
@@ -57,8 +57,9 @@ import {
 } from "./locate.js";
 import { mapFsError } from "./map-error.js";
 import { LOCAL_CAPABILITIES, type LocalStorageDriverOptions } from "./options.js";
-import { describe, removeSidecar, writeSidecar, type ObjectRecord } from "./sidecar.js";
-import { commit, currentBody, place, sweepAbandoned, writeTemp, type TempFile } from "./writer.js";
+import { describe, type ObjectRecord } from "./sidecar.js";
+import { deleteBody, openBody, renameBody } from "./files.js";
+import { commit, sweepAbandoned, writeTemp, type TempFile } from "./writer.js";
 
 /** Objects whose files are looked at together while a listing runs ahead of its reader. */
 const LIST_BATCH = 32;
@@ -527,68 +528,6 @@ function copiedRecord(
   const headers = extra ? {} : source.headers;
   const size = Number(temp.stats.size);
   return { ...described, headers, name, size, mtimeNs: String(temp.stats.mtimeNs), md5: temp.md5 };
-}
-
-/**
- * Opens an object's file for reading without following a symbolic link, as a stream with
- * back-pressure over [start, end] (inclusive, as fs streams count).
- */
-async function openBody(
-  location: ObjectLocation,
-  options: { start?: number; end?: number; highWaterMark?: number },
-): Promise<Readable> {
-  const handle = await open(location.path, constants.O_RDONLY | constants.O_NOFOLLOW);
-  try {
-    if (!(await handle.stat()).isFile()) throw new ObjectDoesNotExistError(location.name);
-    return handle.createReadStream(withoutUndefined(options));
-  } catch (error) {
-    await handle.close();
-    throw error;
-  }
-}
-
-/** Deletes an object's file and record; nothing there (or a directory) is already deleted. */
-async function deleteBody(location: ObjectLocation): Promise<void> {
-  const current = await lstatOrUndefined(location.path);
-  if (!current || current.isDirectory()) return;
-  if (!current.isFile()) {
-    const reason = "the path is a symbolic link or special file, not an object";
-    throw new InvalidObjectNameError(location.name, reason);
-  }
-
-  try {
-    await unlink(location.path);
-  } catch (error) {
-    if (isMissing(error)) return;
-    throw error;
-  }
-  await removeSidecar(location.container, location.name, current.ino);
-}
-
-/** Renames a body (which keeps its inode) and its record to the target name. */
-async function renameBody(
-  source: ObjectLocation,
-  target: ObjectLocation,
-): Promise<{ record: ObjectRecord; stats: BigIntStats }> {
-  const stats = await currentBody(source);
-  if (!stats) throw new ObjectDoesNotExistError(source.name);
-  const described = await describe(source.container, source.name, source.path, stats);
-  const record = { ...described, name: target.name };
-  const replaced = await currentBody(target);
-
-  await writeSidecar(target.container, record, stats.ino);
-  try {
-    await place(target, source.path, false);
-  } catch (error) {
-    await removeSidecar(target.container, target.name, stats.ino);
-    throw error;
-  }
-
-  await removeSidecar(source.container, source.name, stats.ino);
-  if (replaced && replaced.ino !== stats.ino) {
-    await removeSidecar(target.container, target.name, replaced.ino);
-  }
-  return { record, stats };
 }
 
 function withoutUndefined<T extends object>(value: T): T {
