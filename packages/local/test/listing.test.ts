@@ -95,6 +95,8 @@ describe("LocalStorageDriver listing", () => {
     }
 
     expect(count).to.equal(100_000);
-    expect(peak).to.be.below(50 * 1024 * 1024);
+    // Holding every StorageObject of this listing takes about 33 MiB; a lazy walk holds one
+    // sorted directory per level (about 4 MiB here).
+    expect(peak).to.be.below(16 * 1024 * 1024);
   });
 });
