@@ -24,14 +24,18 @@ export function knownLength(source: UploadSource): number | undefined {
 
 /** Turns any UploadSource into a Node Readable of Buffers, without reading it. */
 export function toReadable(source: UploadSource): Readable {
+  if (source === null || source === undefined) throw notASource();
   if (typeof source === "string") return Readable.from([Buffer.from(source)]);
   if (source instanceof Uint8Array) return Readable.from([Buffer.from(source)]);
   if (source instanceof Readable) return source;
   if (isWebStream(source)) return Readable.fromWeb(source as WebReadableStream<Uint8Array>);
   if (isIterable(source)) return Readable.from(toBuffers(source), { objectMode: false });
   if (isNodeStream(source)) return new Readable({ objectMode: false }).wrap(source);
+  throw notASource();
+}
 
-  throw new InvalidArgumentError(
+function notASource(): InvalidArgumentError {
+  return new InvalidArgumentError(
     "Upload source must be a stream, a web stream, an async iterable of bytes, a Buffer or a string",
   );
 }
