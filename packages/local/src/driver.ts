@@ -95,6 +95,10 @@ interface Found {
  * InvalidObjectNameError. `a` and `a/b` cannot both exist (one would be a file and a
  * directory): the second raises ObjectNameConflictError. On a case- or
  * normalization-insensitive filesystem, names that would merge raise it too.
+ *
+ * The path checks run just before each operation: a directory that another process swaps
+ * for a symbolic link in between is not caught, so give other users of the machine no write
+ * access to the containers.
  */
 export class LocalStorageDriver extends StorageDriver {
   readonly name = "Local";
@@ -460,7 +464,7 @@ export class LocalStorageDriver extends StorageDriver {
       await ensureReserved(paths);
       return await probeFolding(paths.tmp);
     } catch (error) {
-      this.foldings.delete(paths.dir);
+      // A read-only container cannot be probed; its names are taken as exact, once.
       this.logger.warn("could not probe how the filesystem compares names; assuming exact", {
         container: paths.name,
         code: errnoOf(error),

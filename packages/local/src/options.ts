@@ -20,7 +20,8 @@ export interface LocalStorageDriverOptions extends StorageDriverOptions {
    * "detect" (the default) probes each container on first use; "sensitive" and
    * "insensitive" state it. On a folding filesystem, a name that would merge with an
    * existing one spelled differently is refused with ObjectNameConflictError, and a read
-   * of a differently spelled name finds nothing.
+   * of a differently spelled name finds nothing. The probe writes a file in the container's
+   * reserved directory; where it cannot (a read-only container), names are taken as exact.
    */
   nameFolding?: NameFoldingMode;
   /**
