@@ -114,11 +114,17 @@ describe("FileField stored-file values", () => {
 
   it("copies field defaults per file and never changes them", async () => {
     const extra = { metaData: { team: "docs" } };
-    const field = new FileField({ extra });
-    await storeOne(field, new NewFile("1", { metaData: { a: "1" } }));
-    await storeOne(field, new NewFile("2", { metaData: { b: "2" } }));
+    const headers = { "Cache-Control": "no-cache" };
+    const field = new FileField({ extra, headers });
+    const one = await storeOne(field, new NewFile("1", { metaData: { a: "1" } }));
+    const two = await storeOne(field, new NewFile("2", { metaData: { b: "2" } }));
+
+    expect(one.metaData).to.deep.equal({ team: "docs", a: "1" });
+    expect(two.metaData).to.deep.equal({ team: "docs", b: "2" });
     expect(extra).to.deep.equal({ metaData: { team: "docs" } });
     expect(field.extra).to.deep.equal({ metaData: { team: "docs" } });
+    expect(headers).to.deep.equal({ "Cache-Control": "no-cache" });
+    expect(field.headers).to.deep.equal({ "Cache-Control": "no-cache" });
   });
 
   it("refuses column text that is not a stored-file value", () => {

@@ -40,9 +40,12 @@ export class FileTransaction {
    * or the statement fails, every file stored for these rows is deleted.
    * @throws FileValidationError, FileProcessorError, FileAlreadyOwnedError, StorageError
    */
-  async insert<T extends Table>(table: T, values: Row | Row[]): Promise<Row[]> {
+  async insert<T extends Table>(
+    table: T,
+    values: T["$inferInsert"] | T["$inferInsert"][],
+  ): Promise<T["$inferSelect"][]> {
     const fields = fileFieldsOf(table);
-    const rows = Array.isArray(values) ? values : [values];
+    const rows: Row[] = Array.isArray(values) ? values : [values];
     const writes: RowWrite[] = [];
 
     try {
@@ -61,7 +64,11 @@ export class FileTransaction {
    * go are deleted after the outermost commit. A file may be assigned to one row only.
    * @throws FileFieldError (INVALID_FILE_VALUE) when new files would go to several rows
    */
-  async update<T extends Table>(table: T, where: SQL | undefined, set: Row): Promise<Row[]> {
+  async update<T extends Table>(
+    table: T,
+    where: SQL | undefined,
+    set: Partial<T["$inferInsert"]>,
+  ): Promise<T["$inferSelect"][]> {
     const fields = fileFieldsOf(table);
     const before: Row[] = await this.tx.select().from(table).where(where);
     if (before.length === 0) return [];

@@ -88,11 +88,16 @@ export class DrizzleHarness implements Harness {
   }
 }
 
+type Changes = Partial<typeof attachment.$inferInsert>;
+
 function txOn(t: FileTransaction): Tx {
   return {
-    insert: async (rows) => void (await t.insert(attachment, Array.isArray(rows) ? rows : [rows])),
+    insert: async (rows) => {
+      const list = (Array.isArray(rows) ? rows : [rows]) as Array<typeof attachment.$inferInsert>;
+      await t.insert(attachment, list);
+    },
     update: async (name, changes) =>
-      void (await t.update(attachment, eq(attachment.name, name), changes)),
+      void (await t.update(attachment, eq(attachment.name, name), changes as Changes)),
     remove: async (name) => void (await t.delete(attachment, eq(attachment.name, name))),
     savepoint: (fn) => t.transaction((inner) => fn(txOn(inner))),
     rows: async () =>
