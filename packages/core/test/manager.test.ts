@@ -87,19 +87,23 @@ describe("StorageManager", () => {
       StorageManager.addStorage("second", second);
     });
 
-    const contents: Record<string, () => Buffer | string | Readable> = {
-      "a Buffer": () => Buffer.from("buffer bytes"),
-      "a string": () => "string bytes",
-      "a stream": () => Readable.from([Buffer.from("stream "), Buffer.from("bytes")]),
+    const contents: Record<string, [() => Buffer | string | Readable, string]> = {
+      "a Buffer": [() => Buffer.from("buffer bytes"), "buffer bytes"],
+      "a string": [() => "string bytes, ünïcode", "string bytes, ünïcode"],
+      "a stream": [
+        () => Readable.from([Buffer.from("stream "), Buffer.from("bytes")]),
+        "stream bytes",
+      ],
     };
 
-    for (const [kind, make] of Object.entries(contents)) {
+    for (const [kind, [make, expected]] of Object.entries(contents)) {
       it(`saves, gets and deletes ${kind}`, async () => {
         const saved = await StorageManager.saveFile("notes/a.txt", make());
         expect(saved.path).to.equal("first/notes/a.txt");
+        expect(saved.size).to.equal(Buffer.byteLength(expected));
 
         const got = await StorageManager.getFile(saved.path);
-        expect((await got.read()).toString()).to.match(/bytes$/);
+        expect((await got.read()).toString()).to.equal(expected);
         expect(got.contentType).to.equal("text/plain");
 
         await StorageManager.deleteFile(saved.path);
@@ -120,6 +124,32 @@ describe("StorageManager", () => {
       expect((await (await StorageManager.getFile("second/data.csv")).read()).toString()).to.equal(
         "a,b\n1,2\n",
       );
+    });
+
+    it("refuses an unknown storage, and content given twice or not at all", async () => {
+      const saves = [
+        StorageManager.saveFile("x.txt", "x", { uploadStorage: "third" }),
+        StorageManager.saveFile("x.txt", "x", { contentPath: join(root, "any") }),
+        StorageManager.saveFile("x.txt", undefined),
+      ];
+      const errors = await Promise.all(saves.map((save) => save.catch((e: unknown) => e)));
+
+      expect(errors[0]).to.be.instanceOf(UnknownStorageError);
+      expect(errors[1]).to.be.instanceOf(InvalidArgumentError);
+      expect(errors[2]).to.be.instanceOf(InvalidArgumentError);
+      expect(await first.listObjects()).to.deep.equal([]);
+    });
+
+    it("works the same on an instance, apart from the process-wide one", async () => {
+      const manager = new StorageManager();
+      manager.addStorage("mine", second);
+
+      const saved = await manager.saveFile("own.txt", "own");
+      expect(saved.path).to.equal("mine/own.txt");
+      expect((await (await manager.getFile(saved.path)).read()).toString()).to.equal("own");
+      await manager.deleteFile(saved.path);
+      expect(await second.objectExists("own.txt")).to.equal(false);
+      expect(() => StorageManager.get("mine")).to.throw(UnknownStorageError);
     });
 
     it("raises ObjectDoesNotExistError for a missing file", async () => {

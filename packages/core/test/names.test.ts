@@ -16,6 +16,8 @@ describe("the portable object-name rule", () => {
     ["a//b", /empty segment/],
     ["trail/", /ends with '\/'/],
     ["bad\ud800surrogate", /surrogate/],
+    ["\udc00low-first", /surrogate/],
+    ["ends-high\ud83d", /surrogate/],
   ];
 
   for (const [name, reason] of refused) {
@@ -37,6 +39,9 @@ describe("the portable object-name rule", () => {
       "a..",
       ".hidden",
       "🏋🏼‍♀️",
+      "pair \ud83d\ude00",
+      "trailing space ",
+      "Icon\r",
     ]) {
       expect(objectNameProblem(name), name).to.equal(undefined);
     }

@@ -28,7 +28,11 @@ describe("getDriver", () => {
     } catch (e) {
       error = e;
     }
+    // Every provider package is in this workspace, so the loader's missing-package path is
+    // proved with a package name that does not exist.
     expect(error).to.be.instanceOf(DriverNotInstalledError);
+    expect((error as DriverNotInstalledError).code).to.equal("DRIVER_NOT_INSTALLED");
+    expect((error as DriverNotInstalledError).packageName).to.equal("@stowage/not-installed");
     expect((error as Error).message).to.include("npm install @stowage/not-installed");
   });
 
