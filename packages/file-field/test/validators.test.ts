@@ -102,6 +102,36 @@ describe("FileField validators and processors", () => {
       expect(error).to.include({ code: "CONTENT_TYPE_NOT_ALLOWED" });
       expect(error.message).to.include("text/plain");
     });
+
+    it("matches a wildcard only with a type recognised from the bytes", async () => {
+      const svg = '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>';
+      for (const contentType of ["image/svg+xml", "image/x-anything"]) {
+        const file = new NewFile(svg, { filename: "logo.svg", contentType });
+        const error = await rejection(
+          storeOne({ validators: [contentTypes(["image/*"])] }, file, "logo"),
+        );
+        expect(error).to.include({ code: "CONTENT_TYPE_NOT_ALLOWED", field: "logo" });
+        expect(error.message).to.include(contentType).and.include("not recognised");
+      }
+      expect(await s.names("first")).to.deep.equal([]);
+
+      const file = new NewFile(svg, { filename: "logo.svg", contentType: "image/svg+xml" });
+      const listed = contentTypes(["image/*", "image/svg+xml"]);
+      const value = await storeOne({ validators: [listed] }, file);
+      expect(value.contentType).to.equal("image/svg+xml");
+    });
+
+    it("takes text/* for bytes that look like text, and never for binary bytes", async () => {
+      const textOnly = { validators: [contentTypes(["text/*"])] };
+      const csv = await storeOne(textOnly, new NewFile("a,b\n1,2\n", { filename: "d.csv" }));
+      expect(csv.contentType).to.equal("text/csv");
+
+      const binary = new NewFile(Buffer.from([0x00, 0x9f, 0x00, 0x01]), { filename: "d.csv" });
+      const error = await rejection(storeOne(textOnly, binary, "data"));
+      expect(error).to.include({ code: "CONTENT_TYPE_NOT_ALLOWED", field: "data" });
+      expect(error.message).to.include("application/octet-stream");
+      expect(await s.names("first")).to.deep.equal([csv.objectName]);
+    });
   });
 
   describe("images", () => {
