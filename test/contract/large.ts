@@ -71,7 +71,7 @@ function failedSourceTests(fixture: Fixture): void {
     expect(await namesIn(container)).to.deep.equal(["victim.bin"]);
   });
 
-  it("keeps the old object when a replacing source is destroyed without an error (C05)", async () => {
+  it("keeps the old object when a replacing source is destroyed quietly (C05)", async () => {
     const container = await fixture().newContainer();
     const old = random(MiB);
     await put(container, "victim.bin", old);

@@ -47,182 +47,199 @@ async function storeReports(container: Container): Promise<string[]> {
 
 export function listingTests(fixture: Fixture): void {
   describe("listing", () => {
-    it("lists every object in name order", async () => {
-      const container = await fixture().newContainer();
-      await eachLimited(TREE, 4, (name) => put(container, name, name));
+    orderTests(fixture);
+    pagingTests(fixture);
+    delimiterTests(fixture);
+  });
+  describe("deleteDirectory (C15)", () => {
+    directoryTests(fixture);
+  });
+}
 
-      expect(await namesIn(container)).to.deep.equal([...TREE].sort());
-      const listed = await container.listObjects();
-      expect(listed.map((o) => o.name)).to.deep.equal([...TREE].sort());
-      expect(listed.every((o) => o instanceof StorageObject)).to.equal(true);
-    });
+function orderTests(fixture: Fixture): void {
+  it("lists every object in name order", async () => {
+    const container = await fixture().newContainer();
+    await eachLimited(TREE, 4, (name) => put(container, name, name));
 
-    it("reports size and hash in listings, as getObject does", async () => {
-      const container = await fixture().newContainer();
-      await put(container, "page.html", "<p>hi</p>");
-      const [obj] = await container.listObjects();
-      const head = await container.getObject("page.html");
+    expect(await namesIn(container)).to.deep.equal([...TREE].sort());
+    const listed = await container.listObjects();
+    expect(listed.map((o) => o.name)).to.deep.equal([...TREE].sort());
+    expect(listed.every((o) => o instanceof StorageObject)).to.equal(true);
+  });
 
-      expect(obj!.name).to.equal("page.html");
-      expect(obj!.size).to.equal(9);
-      expect(obj!.container.name).to.equal(container.name);
-      if (obj!.hashAlgorithm === "md5") expect(obj!.hash).to.equal(md5("<p>hi</p>"));
-      if (obj!.hashAlgorithm === head.hashAlgorithm) expect(obj!.hash).to.equal(head.hash);
-    });
+  it("reports size and hash in listings, as getObject does", async () => {
+    const container = await fixture().newContainer();
+    await put(container, "page.html", "<p>hi</p>");
+    const [obj] = await container.listObjects();
+    const head = await container.getObject("page.html");
 
-    it("orders names as [...names].sort() does", async () => {
-      const container = await fixture().newContainer();
-      const names = [
-        "B",
-        "a",
-        "a-b",
-        "ab/c",
-        "a.b",
-        "ä",
-        "Z",
-        "_x",
-        "~t",
-        "日本",
-        "a b",
-        "a+b",
-        "0",
-      ];
-      await eachLimited(names, 4, (name) => put(container, name, name));
-      expect(await namesIn(container)).to.deep.equal([...names].sort());
-    });
+    expect(obj!.name).to.equal("page.html");
+    expect(obj!.size).to.equal(9);
+    expect(obj!.container.name).to.equal(container.name);
+    if (obj!.hashAlgorithm === "md5") expect(obj!.hash).to.equal(md5("<p>hi</p>"));
+    if (obj!.hashAlgorithm === head.hashAlgorithm) expect(obj!.hash).to.equal(head.hash);
+  });
 
-    it("is lazy: a missing container fails on the first read, not on the call", async () => {
-      const gone = await fixture().newContainer();
-      await gone.delete();
+  it("orders names as [...names].sort() does", async () => {
+    const container = await fixture().newContainer();
+    const names = ["B", "a", "a-b", "ab/c", "a.b", "ä", "Z", "_x", "~t", "日本", "a b", "a+b"];
+    await eachLimited(names, 4, (name) => put(container, name, name));
+    expect(await namesIn(container)).to.deep.equal([...names].sort());
+  });
 
-      const iterable = gone.iterateObjects({ prefix: "x" });
-      const iterator = iterable[Symbol.asyncIterator]();
-      await rejects(iterator.next(), ContainerDoesNotExistError);
-    });
+  it("fails to list a missing container", async () => {
+    const gone = await fixture().newContainer();
+    await gone.delete();
+    await rejects(namesIn(gone), ContainerDoesNotExistError);
+  });
+}
 
-    it("stops paging when the caller breaks off", async () => {
-      const container = await fixture().newContainer();
-      await eachLimited(TREE, 4, (name) => put(container, name, name));
+function pagingTests(fixture: Fixture): void {
+  it("is lazy: a missing container fails on the first read, not on the call", async () => {
+    const gone = await fixture().newContainer();
+    await gone.delete();
 
-      const seen: string[] = [];
-      for await (const obj of container.iterateObjects({ pageSize: 2 })) {
-        seen.push(obj.name);
-        if (seen.length === 3) break;
-      }
-      expect(seen).to.deep.equal([...TREE].sort().slice(0, 3));
-    });
+    const iterable = gone.iterateObjects({ prefix: "x" });
+    const iterator = iterable[Symbol.asyncIterator]();
+    await rejects(iterator.next(), ContainerDoesNotExistError);
+  });
 
-    it("refuses an empty delimiter and a page size below 1", async () => {
-      const container = await fixture().newContainer();
-      await rejects(
-        () => collect(container.iterateObjects({ delimiter: "" })),
-        InvalidArgumentError,
-      );
-      await rejects(() => collect(container.iterateObjects({ pageSize: 0 })), InvalidArgumentError);
-    });
+  it("stops paging when the caller breaks off", async () => {
+    const container = await fixture().newContainer();
+    await eachLimited(TREE, 4, (name) => put(container, name, name));
 
-    it("filters by prefix", async () => {
-      const container = await fixture().newContainer();
-      await eachLimited(TREE, 4, (name) => put(container, name, name));
-      expect(await namesIn(container, "a/")).to.deep.equal(["a/b.txt", "a/b/e.txt", "a/c/d.txt"]);
-      expect(await namesIn(container, "a")).to.deep.equal(
-        TREE.filter((n) => n.startsWith("a")).sort(),
-      );
-      expect(await namesIn(container, "nothing")).to.deep.equal([]);
-    });
+    const seen: string[] = [];
+    for await (const obj of container.iterateObjects({ pageSize: 2 })) {
+      seen.push(obj.name);
+      if (seen.length === 3) break;
+    }
+    expect(seen).to.deep.equal([...TREE].sort().slice(0, 3));
+  });
 
-    it("pages through small pages without loss or repetition", async () => {
-      const container = await fixture().newContainer();
-      const names = Array.from({ length: 23 }, (_, i) => `p/${String(i).padStart(2, "0")} +x`);
-      await eachLimited(names, 6, (name) => put(container, name, "."));
+  it("refuses an empty delimiter and a page size below 1", async () => {
+    const container = await fixture().newContainer();
+    await rejects(() => collect(container.iterateObjects({ delimiter: "" })), InvalidArgumentError);
+    await rejects(() => collect(container.iterateObjects({ pageSize: 0 })), InvalidArgumentError);
+  });
 
-      const seen: string[] = [];
-      for await (const obj of container.iterateObjects({ prefix: "p/", pageSize: 5 }))
-        seen.push(obj.name);
-      expect(seen).to.deep.equal([...names].sort());
-    });
+  it("filters by prefix", async () => {
+    const container = await fixture().newContainer();
+    await eachLimited(TREE, 4, (name) => put(container, name, name));
+    expect(await namesIn(container, "a/")).to.deep.equal(["a/b.txt", "a/b/e.txt", "a/c/d.txt"]);
+    expect(await namesIn(container, "a")).to.deep.equal(
+      TREE.filter((n) => n.startsWith("a")).sort(),
+    );
+    expect(await namesIn(container, "nothing")).to.deep.equal([]);
+  });
 
-    it("groups deeper names by delimiter into prefixes", async () => {
-      const container = await fixture().newContainer();
-      await eachLimited(TREE, 4, (name) => put(container, name, name));
+  it("pages through small pages without loss or repetition", async () => {
+    const container = await fixture().newContainer();
+    const names = Array.from({ length: 23 }, (_, i) => `p/${String(i).padStart(2, "0")} +x`);
+    await eachLimited(names, 6, (name) => put(container, name, "."));
 
-      const entries: string[] = [];
-      for await (const entry of container.iterateObjects({ prefix: "a/", delimiter: "/" })) {
-        entries.push(entry instanceof StoragePrefix ? `prefix:${entry.name}` : entry.name);
-      }
-      expect(entries).to.deep.equal(["a/b.txt", "prefix:a/b/", "prefix:a/c/"]);
-    });
+    const seen: string[] = [];
+    for await (const obj of container.iterateObjects({ prefix: "p/", pageSize: 5 }))
+      seen.push(obj.name);
+    expect(seen).to.deep.equal([...names].sort());
+  });
+}
 
-    it("pages through a delimiter listing with small pages", async () => {
-      const container = await fixture().newContainer();
-      const names = ["d/0", "d/1/x", "d/2", "d/3/y", "d/3/z", "d/4", "d/5/w", "d/6", "d/7"];
-      await eachLimited(names, 4, (name) => put(container, name, name));
+function delimiterTests(fixture: Fixture): void {
+  it("groups deeper names by delimiter into prefixes", async () => {
+    const container = await fixture().newContainer();
+    await eachLimited(TREE, 4, (name) => put(container, name, name));
 
-      const entries: string[] = [];
-      const query = { prefix: "d/", delimiter: "/", pageSize: 2 };
-      for await (const entry of container.iterateObjects(query)) {
-        entries.push(entry instanceof StoragePrefix ? `prefix:${entry.name}` : entry.name);
-      }
-      const expected = ["d/0", "d/2", "d/4", "d/6", "d/7"];
-      const prefixes = ["prefix:d/1/", "prefix:d/3/", "prefix:d/5/"];
-      expect([...entries].sort()).to.deep.equal([...expected, ...prefixes].sort());
-    });
+    const entries: string[] = [];
+    for await (const entry of container.iterateObjects({ prefix: "a/", delimiter: "/" })) {
+      entries.push(entry instanceof StoragePrefix ? `prefix:${entry.name}` : entry.name);
+    }
+    expect(entries).to.deep.equal(["a/b.txt", "prefix:a/b/", "prefix:a/c/"]);
+  });
 
-    it("lists the top level with a delimiter and no prefix", async () => {
-      const container = await fixture().newContainer();
-      await eachLimited(TREE, 4, (name) => put(container, name, name));
+  it("pages through a delimiter listing with small pages", async () => {
+    const container = await fixture().newContainer();
+    const names = ["d/0", "d/1/x", "d/2", "d/3/y", "d/3/z", "d/4", "d/5/w", "d/6", "d/7"];
+    await eachLimited(names, 4, (name) => put(container, name, name));
 
-      const entries: string[] = [];
-      for await (const entry of container.iterateObjects({ delimiter: "/" })) {
-        entries.push(entry instanceof StoragePrefix ? `prefix:${entry.name}` : entry.name);
-      }
-      const expected = ["a.txt", "a-z.txt", "ab.txt", "b.txt", "z", "prefix:a/"];
-      expect([...entries].sort()).to.deep.equal([...expected].sort());
-      expect(entries.filter((e) => e === "prefix:a/")).to.have.length(1);
-    });
+    const entries: string[] = [];
+    const query = { prefix: "d/", delimiter: "/", pageSize: 2 };
+    for await (const entry of container.iterateObjects(query)) {
+      entries.push(entry instanceof StoragePrefix ? `prefix:${entry.name}` : entry.name);
+    }
+    const expected = ["d/0", "d/2", "d/4", "d/6", "d/7"];
+    const prefixes = ["prefix:d/1/", "prefix:d/3/", "prefix:d/5/"];
+    expect([...entries].sort()).to.deep.equal([...expected, ...prefixes].sort());
+  });
 
-    it("fails to list a missing container", async () => {
-      const gone = await fixture().newContainer();
-      await gone.delete();
-      await rejects(namesIn(gone), ContainerDoesNotExistError);
-    });
+  it("lists the top level with a delimiter and no prefix", async () => {
+    const container = await fixture().newContainer();
+    await eachLimited(TREE, 4, (name) => put(container, name, name));
 
-    describe("deleteDirectory (C15)", () => {
-      it("deletes only what is under the directory", async () => {
-        const container = await fixture().newContainer();
-        const stored = await storeReports(container);
+    const entries: string[] = [];
+    for await (const entry of container.iterateObjects({ delimiter: "/" })) {
+      entries.push(entry instanceof StoragePrefix ? `prefix:${entry.name}` : entry.name);
+    }
+    // Prefixes take their place in name order: "a-z.txt" < "a.txt" < "a/" < "ab.txt".
+    const expected = ["a-z.txt", "a.txt", "prefix:a/", "ab.txt", "b.txt", "z"];
+    expect(entries).to.deep.equal(expected);
+  });
+}
 
-        expect(await container.deleteDirectory("reports/2024")).to.equal(1);
-        expect(await namesIn(container)).to.deep.equal(
-          stored.filter((name) => name !== "reports/2024/a.csv").sort(),
-        );
-      });
+function directoryTests(fixture: Fixture): void {
+  it("deletes only what is under the directory", async () => {
+    const container = await fixture().newContainer();
+    const stored = await storeReports(container);
 
-      it("lists only the children of a directory with a delimiter", async () => {
-        const container = await fixture().newContainer();
-        await storeReports(container);
+    expect(await container.deleteDirectory("reports/2024")).to.equal(1);
+    expect(await namesIn(container)).to.deep.equal(
+      stored.filter((name) => name !== "reports/2024/a.csv").sort(),
+    );
+  });
 
-        const names: string[] = [];
-        for await (const e of container.iterateObjects({
-          prefix: "reports/2024/",
-          delimiter: "/",
-        })) {
-          names.push(e.name);
-        }
-        expect(names).to.deep.equal(["reports/2024/a.csv"]);
-      });
+  it("lists only the children of a directory with a delimiter", async () => {
+    const container = await fixture().newContainer();
+    await storeReports(container);
 
-      it("refuses an empty directory unless the whole container is meant", async () => {
-        const container = await fixture().newContainer();
-        const stored = await storeReports(container);
+    const names: string[] = [];
+    for await (const e of container.iterateObjects({
+      prefix: "reports/2024/",
+      delimiter: "/",
+    })) {
+      names.push(e.name);
+    }
+    expect(names).to.deep.equal(["reports/2024/a.csv"]);
+  });
 
-        await rejects(container.deleteDirectory(""), InvalidArgumentError);
-        expect(await namesIn(container)).to.have.length(stored.length);
-        expect(await container.deleteDirectory("", { wholeContainer: true })).to.equal(
-          stored.length,
-        );
-        expect(await namesIn(container)).to.deep.equal([]);
-      });
-    });
+  it("shows the directory as one prefix beside its look-alikes, with a delimiter", async () => {
+    const container = await fixture().newContainer();
+    const stored = await storeReports(container);
+
+    const entries: string[] = [];
+    for await (const e of container.iterateObjects({ prefix: "reports/", delimiter: "/" })) {
+      entries.push(e instanceof StoragePrefix ? `prefix:${e.name}` : e.name);
+    }
+    // In name order: "reports/2024" < "reports/2024-old/" < "reports/2024/" < "reports/20245.csv".
+    const exact = stored.includes("reports/2024") ? ["reports/2024"] : [];
+    const rest = ["prefix:reports/2024-old/", "prefix:reports/2024/", "reports/20245.csv"];
+    expect(entries).to.deep.equal([...exact, ...rest]);
+  });
+
+  it("treats a trailing '/' on the directory the same", async () => {
+    const container = await fixture().newContainer();
+    const stored = await storeReports(container);
+
+    expect(await container.deleteDirectory("reports/2024/")).to.equal(1);
+    expect(await namesIn(container)).to.have.length(stored.length - 1);
+    expect(await container.objectExists("reports/2024/a.csv")).to.equal(false);
+  });
+
+  it("refuses an empty directory unless the whole container is meant", async () => {
+    const container = await fixture().newContainer();
+    const stored = await storeReports(container);
+
+    await rejects(container.deleteDirectory(""), InvalidArgumentError);
+    expect(await namesIn(container)).to.have.length(stored.length);
+    expect(await container.deleteDirectory("", { wholeContainer: true })).to.equal(stored.length);
+    expect(await namesIn(container)).to.deep.equal([]);
   });
 }

@@ -130,7 +130,7 @@ function userMetadataTests(fixture: Fixture): void {
     }
   });
 
-  it("stores awkward metadata values exactly or refuses them, never alters them (C23)", async () => {
+  it("stores awkward metadata values exactly or refuses them (C23)", async () => {
     const { driver } = fixture();
     const container = await fixture().newContainer();
     if (!driver.capabilities.metadata) {
@@ -138,7 +138,7 @@ function userMetadataTests(fixture: Fixture): void {
       return void expect(await upload).to.be.instanceOf(NotSupportedError);
     }
 
-    const values = ["", "  padded  ", "tab\there", "emoji 🏋🏼‍♀️", 'quote"s', "%41 literal"];
+    const values = ["", "  padded  ", "tab\there", "emoji 🏋🏼‍♀️", 'q"s', "%41 literal"];
     for (const [i, value] of values.entries()) {
       const got = await storeMetadata(container, `v${i}.txt`, { k: value });
       if (got instanceof StorageError) continue;

@@ -28,7 +28,7 @@ export function nameTests(fixture: Fixture): void {
     for (const set of ["roundtrip", "awkward", "percent"] as const) {
       describe(`the "${set}" names`, () => {
         for (const name of SETS[set]) {
-          it(`round-trips ${JSON.stringify(name)}, or refuses it with the driver's reason`, async () => {
+          it(`round-trips ${JSON.stringify(name)} or refuses it with a reason`, async () => {
             await roundTrip(fixture().driver, await fixture().newContainer(), name);
           });
         }

@@ -54,7 +54,7 @@ describe("StorageManager", () => {
       expect(() => manager.setDefault("nope")).to.throw(UnknownStorageError);
     });
 
-    it("refuses a different container under a taken name, and accepts the same one again", async () => {
+    it("refuses another container under a taken name; the same one is a no-op", async () => {
       const manager = new StorageManager();
       manager.addStorage("files", first);
       manager.addStorage("files", first);
