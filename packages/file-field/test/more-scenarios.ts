@@ -4,7 +4,7 @@ import { StorageManager, UnknownStorageError } from "@stowage/core";
 import { type DeleteFailure, FileValue } from "@stowage/file-field";
 
 import type { Scenario } from "./scenarios.js";
-import { png } from "./support.js";
+import { png, rejection } from "./support.js";
 
 function one(value: unknown): FileValue {
   expect(value).to.be.instanceOf(FileValue);
@@ -68,6 +68,24 @@ export const moreScenarios: Scenario[] = [
       StorageManager.addStorage("first", s.first);
       expect(await h.deleter.retryFailed()).to.equal(0);
       expect(await s.names("first")).to.deep.equal([]);
+    },
+  },
+  {
+    title: "a commit the database refuses (a deferred foreign key) deletes the uploads",
+    async run(h, s) {
+      const error = await rejection(
+        h.transaction(async (tx) => {
+          await tx.insert({ name: "a", contentFirst: "first", documents: ["in a list"] });
+          await tx.sql("insert into note (id, attachment_id) values (1, 999)");
+        }),
+      );
+      expect(error.message).to.match(/FOREIGN KEY constraint failed|commit/i);
+      expect(await h.rows()).to.deep.equal([]);
+      expect(await s.names("first")).to.deep.equal([]);
+
+      // The connection is usable again: the refused transaction did not stay open.
+      await h.transaction((tx) => tx.insert({ name: "b", contentFirst: "next" }));
+      expect((await h.rows()).map((row) => row.name)).to.deep.equal(["b"]);
     },
   },
   {

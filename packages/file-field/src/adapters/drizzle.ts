@@ -119,10 +119,22 @@ export class FileTransaction {
     return inner.run(fn);
   }
 
-  /** Commits; the files rows let go are deleted after an outermost commit. */
+  /**
+   * Commits; the files rows let go are deleted after an outermost commit. A commit the
+   * database refuses (a deferred foreign key, say) is rolled back, deleting the files
+   * stored in it, and its error is thrown: SQLite would otherwise keep the transaction open.
+   */
   async commit(): Promise<void> {
     this.finish();
-    await this.level.commit();
+    try {
+      await this.level.commit();
+    } catch (error) {
+      // The database's error is the one to report; a rollback of a transaction it already
+      // ended fails too, and says nothing new.
+      await this.level.rollback().catch(() => undefined);
+      await this.work.rollback();
+      throw error;
+    }
     await this.work.commit();
   }
 

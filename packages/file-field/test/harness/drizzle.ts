@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { asc, eq } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { drizzle as drizzleProxy } from "drizzle-orm/sqlite-proxy";
 import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
@@ -12,7 +12,7 @@ import {
   fileTransaction,
 } from "@stowage/file-field/drizzle";
 
-import type { Harness, StoredRow, Tx } from "./types.js";
+import { type Harness, NOTE_TABLE, type StoredRow, type Tx } from "./types.js";
 
 /** The seed's Attachment table, schema-first. */
 export const attachment = sqliteTable("attachment", {
@@ -61,6 +61,7 @@ export class DrizzleHarness implements Harness {
   async open(dbPath: string): Promise<void> {
     const sqlite = new Database(dbPath);
     sqlite.exec(SCHEMA);
+    sqlite.exec(NOTE_TABLE);
     this.sqlite = sqlite;
     this.db =
       this.mode === "sync"
@@ -102,6 +103,7 @@ function txOn(t: FileTransaction): Tx {
     savepoint: (fn) => t.transaction((inner) => fn(txOn(inner))),
     rows: async () =>
       (await t.tx.select().from(attachment).orderBy(asc(attachment.id))) as StoredRow[],
+    sql: async (statement) => void (await t.tx.run(sql.raw(statement))),
   };
 }
 

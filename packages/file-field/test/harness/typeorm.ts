@@ -4,7 +4,7 @@ import { FileDeleter, maxSize, thumbnail } from "@stowage/file-field";
 import { FileColumn, attachFileFields } from "@stowage/file-field/typeorm";
 import { Column, DataSource, Entity, type EntityManager, PrimaryGeneratedColumn } from "typeorm";
 
-import type { Harness, RowData, StoredRow, Tx } from "./types.js";
+import { type Harness, NOTE_TABLE, type RowData, type StoredRow, type Tx } from "./types.js";
 
 /**
  * The seed's Attachment entity. The decorators are applied by hand because the test runner
@@ -54,6 +54,7 @@ export class TypeOrmHarness implements Harness {
       synchronize: true,
     });
     await dataSource.initialize();
+    await dataSource.query(NOTE_TABLE);
     attachFileFields(dataSource, { deleter: this.deleter });
     this.dataSource = dataSource;
   }
@@ -98,6 +99,7 @@ function txOn(manager: EntityManager): Tx {
     },
     savepoint: (fn) => manager.transaction((inner) => fn(txOn(inner))),
     rows: () => readRows(manager),
+    sql: async (statement) => void (await manager.query(statement)),
   };
 }
 

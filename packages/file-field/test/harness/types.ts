@@ -31,7 +31,18 @@ export interface Tx {
   savepoint<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Reads the rows as this transaction sees them. */
   rows(): Promise<StoredRow[]>;
+  /** Runs one SQL statement on the transaction, such as a write to NOTE_TABLE. */
+  sql(statement: string): Promise<void>;
 }
+
+/**
+ * A table, created by every harness, whose foreign key is checked only at COMMIT: a row
+ * pointing at no attachment makes the database refuse the commit itself.
+ */
+export const NOTE_TABLE = `create table if not exists note (
+  id integer primary key,
+  attachment_id integer references attachment(id) deferrable initially deferred
+)`;
 
 /** One ORM adapter on a SQLite database file, driven the same way by every scenario. */
 export interface Harness {
