@@ -1,11 +1,9 @@
 // Helpers the contract suite's files share.
 import { createHash, randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
-import { fileURLToPath } from "node:url";
 
 import {
   readAll,
@@ -16,6 +14,7 @@ import {
 } from "@stowage/core";
 import { expect } from "chai";
 
+import { nameSets as sharedNameSets, type NameSets } from "../support/cases.js";
 import type { ContractFixture } from "./index.js";
 
 /** Gives the suite's set-up fixture to a test; only valid inside hooks and tests. */
@@ -97,21 +96,11 @@ export function failingSource(good: number, error: Error): Readable {
   return Readable.from(chunks());
 }
 
-export interface NameSets {
-  roundtrip: string[];
-  awkward: string[];
-  percent: string[];
-  reject: string[];
-}
+export type { NameSets } from "../support/cases.js";
 
-/**
- * The shared name sets. The shared folder sits beside the repository (`../shared`), on
- * developers' machines and in CI alike.
- */
+/** The shared name sets (see test/support/cases.ts). */
 export function nameSets(): NameSets {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const file = join(here, "..", "..", "..", "shared", "cases", "object-names.json");
-  return JSON.parse(readFileSync(file, "utf8")) as NameSets;
+  return sharedNameSets;
 }
 
 /** Runs `fn` on each item, at most `limit` at once. */

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 
 import { BlobServiceClient, StorageSharedKeyCredential } from "@azure/storage-blob";
 import { expect } from "chai";
@@ -7,10 +6,9 @@ import { InvalidContainerNameError, InvalidObjectNameError, type Container } fro
 
 import { azureBlobNameProblem, azureContainerNameProblem } from "../src/index.js";
 import { readStream, rejection, useAzurite } from "./support.js";
+import { nameSets } from "../../../test/support/cases.js";
 
-const cases = JSON.parse(
-  readFileSync(new URL("../../../../shared/cases/object-names.json", import.meta.url), "utf8"),
-) as Record<"roundtrip" | "awkward" | "percent" | "reject", string[]>;
+const cases = nameSets;
 
 /** Names of the shared sets that Azure cannot store as written, and the reason given. */
 const REFUSED: Record<string, RegExp> = {

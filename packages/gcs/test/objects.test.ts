@@ -1,6 +1,4 @@
 // Objects on fake-gcs-server through the driver: round trips, metadata, names, listing.
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 
 import { expect } from "chai";
@@ -9,17 +7,10 @@ import { InvalidObjectNameError, StoragePrefix, md5Hex, type Container } from "@
 
 import type { GoogleStorageDriver } from "../src/index.js";
 import { readStream, useGcs } from "./support.js";
-
-const CASES = fileURLToPath(new URL("../../../../shared/cases/object-names.json", import.meta.url));
-
-interface NameSets {
-  roundtrip: string[];
-  awkward: string[];
-  percent: string[];
-}
+import { nameSets as sharedNameSets, type NameSets } from "../../../test/support/cases.js";
 
 function nameSets(): NameSets {
-  return JSON.parse(readFileSync(CASES, "utf8")) as NameSets;
+  return sharedNameSets;
 }
 
 describe("GoogleStorageDriver objects (fake-gcs-server)", function () {

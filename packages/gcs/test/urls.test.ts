@@ -2,8 +2,6 @@
 // checked twice: fetched from the emulator (it addresses the right object) and its V4
 // signature verified here with the fake service account's public key (GCS would accept it).
 import { createHash, createPublicKey, createVerify } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 
 import { expect } from "chai";
 
@@ -17,9 +15,9 @@ import {
 
 import { GoogleStorageDriver } from "../src/index.js";
 import { PROJECT_ID, SERVICE_ACCOUNT, useGcs } from "./support.js";
+import { nameSets } from "../../../test/support/cases.js";
 
-const CASES = fileURLToPath(new URL("../../../../shared/cases/object-names.json", import.meta.url));
-const AWKWARD = (JSON.parse(readFileSync(CASES, "utf8")) as { awkward: string[] }).awkward;
+const AWKWARD = nameSets.awkward;
 
 /** A StorageObject built by hand: URL building needs no request. */
 function objectNamed(driver: StorageDriver, bucket: string, name: string): StorageObject {

@@ -4,12 +4,7 @@ import { join } from "node:path";
 import { expect } from "chai";
 import fc from "fast-check";
 
-import {
-  InvalidObjectNameError,
-  StorageError,
-  StorageObject,
-  type Container,
-} from "@stowage/core";
+import { InvalidObjectNameError, StorageError, StorageObject, type Container } from "@stowage/core";
 
 import {
   bodyOf,
@@ -20,10 +15,9 @@ import {
   snapshot,
   type Sandbox,
 } from "./support.js";
+import { nameSets } from "../../../test/support/cases.js";
 
-const names = JSON.parse(
-  await readFile(new URL("../../../../shared/cases/object-names.json", import.meta.url), "utf8"),
-) as Record<string, string[]>;
+const names = nameSets as unknown as Record<string, string[]>;
 
 /** An object reference for a name that was never stored, to reach get/download/delete. */
 function ref(container: Container, name: string): StorageObject {

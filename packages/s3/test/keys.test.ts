@@ -1,16 +1,14 @@
 // Every name of the shared cases (roundtrip, awkward, percent) through put, head, list, get,
 // copy, signed GET and delete on real S3 servers (C08, C09, C11, C14); the names S3 cannot
 // hold refused before any request.
-import { readFileSync } from "node:fs";
 
 import { expect } from "chai";
 import { InvalidContainerNameError, InvalidObjectNameError, type Container } from "@stowage/core";
 
 import { S3_KINDS, expectRejection, readAll, useS3Server } from "./support.js";
+import { nameSets } from "../../../test/support/cases.js";
 
-const CASES = JSON.parse(
-  readFileSync(new URL("../../../../shared/cases/object-names.json", import.meta.url), "utf8"),
-) as Record<"roundtrip" | "awkward" | "percent" | "reject", string[]>;
+const CASES = nameSets;
 const LEGAL = [...CASES.roundtrip, ...CASES.awkward, ...CASES.percent];
 
 for (const kind of S3_KINDS) {
@@ -89,7 +87,9 @@ for (const kind of S3_KINDS) {
       for (const name of names) {
         const create = driver.createContainer(name);
         const error = await expectRejection(create, InvalidContainerNameError);
-        expect((error as InvalidContainerNameError).reason).to.be.a("string").and.not.equal("");
+        expect((error as InvalidContainerNameError).reason)
+          .to.be.a("string")
+          .and.not.equal("");
       }
     });
   });
