@@ -71,6 +71,26 @@ export const moreScenarios: Scenario[] = [
     },
   },
   {
+    title: "a statement that fails (a duplicate name) rolls back with every upload of its save",
+    async run(h, s) {
+      await h.transaction((tx) => tx.insert({ name: "a", contentFirst: "original" }));
+      const original = one((await h.rows())[0]!.contentFirst);
+
+      const error = await rejection(
+        h.transaction(async (tx) => {
+          await tx.insert({ name: "b", contentFirst: "b's file" });
+          await tx.insert({ name: "a", contentFirst: "duplicate", contentSecond: "too" });
+        }),
+      );
+      // Drizzle's async drivers wrap the database's error as the cause of their own.
+      const cause = (error.cause as Error | undefined)?.message ?? "";
+      expect(`${error.message} ${cause}`).to.match(/UNIQUE constraint failed/);
+      expect((await h.rows()).map((row) => row.name)).to.deep.equal(["a"]);
+      expect(await s.names("first")).to.deep.equal([original.objectName]);
+      expect(await s.names("second")).to.deep.equal([]);
+    },
+  },
+  {
     title: "a commit the database refuses (a deferred foreign key) deletes the uploads",
     async run(h, s) {
       const error = await rejection(
