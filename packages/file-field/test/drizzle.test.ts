@@ -34,6 +34,24 @@ describe("FileField Drizzle adapter specifics", () => {
     expect(await s.names("first")).to.deep.equal([rows[0]!.contentFirst!.objectName]);
   });
 
+  it("refuses to open inside a Drizzle transaction, whose commit it could not see", async () => {
+    const outer = new DrizzleHarness("async");
+    await outer.open(join(s.dir, "outer.sqlite"));
+    try {
+      const error = await rejection(
+        outer.database.transaction(async (tx: unknown) =>
+          fileTransaction(tx, (t) => t.insert(attachment, { name: "a", contentFirst: "x" })),
+        ),
+      );
+      expect(error).to.include({ code: "OUTER_TRANSACTION_UNSEEN" });
+      expect(error.message).to.include("fileTransaction(db, ...)");
+      expect(await outer.rows()).to.deep.equal([]);
+      expect(await s.names("first")).to.deep.equal([]);
+    } finally {
+      await outer.close();
+    }
+  });
+
   it("refuses to give one new file to several rows", async () => {
     await h.transaction((tx) => tx.insert([{ name: "a" }, { name: "b" }]));
     const error = await rejection(

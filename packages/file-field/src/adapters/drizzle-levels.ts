@@ -1,4 +1,7 @@
-import { sql } from "drizzle-orm";
+import { is, sql } from "drizzle-orm";
+import { SQLiteTransaction } from "drizzle-orm/sqlite-core";
+
+import { FileFieldError, FileFieldErrorCode } from "../errors.js";
 
 /** What of a Drizzle database or transaction the levels use. */
 export interface DrizzleSession {
@@ -24,6 +27,7 @@ export interface Level {
  * Drizzle's own db.transaction and tx.transaction (savepoints), held open until decided.
  */
 export async function openLevel(db: DrizzleSession): Promise<Level> {
+  if (is(db, SQLiteTransaction)) throw insideTransaction();
   return db.resultKind === "sync" ? syncLevel(db, 0) : heldLevel(db);
 }
 
@@ -78,4 +82,17 @@ async function heldLevel(parent: DrizzleSession): Promise<Level> {
       });
     },
   };
+}
+
+/**
+ * A file transaction opened inside a Drizzle transaction would delete the files its rows let
+ * go when it ends, before the outer transaction it cannot see commits or rolls back.
+ */
+function insideTransaction(): FileFieldError {
+  return new FileFieldError(
+    FileFieldErrorCode.OUTER_TRANSACTION_UNSEEN,
+    "a file transaction needs the database, not a Drizzle transaction: it could not know " +
+      "when the outer transaction commits. Open it with fileTransaction(db, ...), use " +
+      "t.transaction(...) for savepoints and t.tx for other queries",
+  );
 }
