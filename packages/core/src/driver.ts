@@ -364,6 +364,7 @@ export abstract class StorageDriver {
     options: DeleteDirectoryOptions = {},
   ): Promise<number> {
     const prefix = directory === "" && options.wholeContainer ? "" : directoryPrefix(directory);
+    if (prefix !== "") this.assertObjectName(prefix.slice(0, -1));
     let deleted = 0;
 
     for (;;) {
@@ -755,8 +756,11 @@ export abstract class StorageDriver {
       // abort is the cause then, not the caller's source.
       if (call.signal?.aborted) throw call.fail(call.signal.reason);
       const sourceError = body.sourceError.value;
-      if (sourceError)
+      // The body's own checks (the declared size) fail with a StorageError of their own.
+      if (sourceError instanceof StorageError) throw call.fail(sourceError);
+      if (sourceError) {
         throw new UploadSourceError({ ...call.context, driver: this.name, cause: sourceError });
+      }
       throw call.fail(error);
     }
   }

@@ -59,11 +59,14 @@ export class HashingStream extends Transform {
   /**
    * `onBytes` is told the running byte count as chunks pass. It is the way to watch
    * progress: a "data" listener would switch the stream to flowing mode and hand chunks to
-   * nobody while its consumer is not reading yet.
+   * nobody while its consumer is not reading yet. With `expectedSize`, a source longer or
+   * shorter than declared fails the stream with InvalidArgumentError, so no driver stores
+   * bytes that contradict the size its caller promised.
    */
   constructor(
     algorithm = "md5",
     private readonly onBytes?: (bytes: number) => void,
+    private readonly expectedSize?: number,
   ) {
     super();
     this.hash = createHash(algorithm);
@@ -71,9 +74,24 @@ export class HashingStream extends Transform {
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     this.bytes += chunk.length;
+    if (this.expectedSize !== undefined && this.bytes > this.expectedSize) {
+      return done(
+        new InvalidArgumentError(
+          `The source is longer than its declared size of ${this.expectedSize} bytes`,
+        ),
+      );
+    }
     this.hash.update(chunk);
     this.onBytes?.(this.bytes);
     done(null, chunk);
+  }
+
+  override _flush(done: TransformCallback): void {
+    if (this.expectedSize !== undefined && this.bytes !== this.expectedSize) {
+      const message = `The source ended after ${this.bytes} bytes, short of its declared size of ${this.expectedSize}`;
+      return done(new InvalidArgumentError(message));
+    }
+    done();
   }
 
   /** The hex digest; only valid once the stream has ended. */

@@ -24,7 +24,7 @@ export function meter(
   onProgress?: UploadOptions["onProgress"],
 ): Metered {
   const report = onProgress ? (bytes: number) => onProgress({ bytes, total: size }) : undefined;
-  const hasher = new HashingStream("md5", report);
+  const hasher = new HashingStream("md5", report, size);
   const sourceError: { value?: unknown } = {};
 
   pipeline(source, hasher, (error) => {
