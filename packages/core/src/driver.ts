@@ -326,7 +326,8 @@ export abstract class StorageDriver {
     this.checkUpload(objectName, options);
     const call = this.begin("uploadObject", { container: container.name, objectName }, options);
     const size = options.size ?? knownLength(source);
-    const body = meter(toReadable(source), size, options.onProgress);
+    // The MD5 is computed only for verifyHash: drivers report the provider's own hash.
+    const body = meter(toReadable(source), size, options.onProgress, options.verifyHash ?? false);
 
     const request: UploadRequest = {
       ...this.uploadFields(objectName, options.extra, options.headers),

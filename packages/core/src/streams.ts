@@ -52,7 +52,7 @@ export async function readAll(stream: AsyncIterable<Uint8Array | string>): Promi
  * come for free on the single pass every upload and download already makes.
  */
 export class HashingStream extends Transform {
-  private readonly hash: Hash;
+  private readonly hash?: Hash;
   private digestValue?: string;
   bytes = 0;
 
@@ -61,15 +61,16 @@ export class HashingStream extends Transform {
    * progress: a "data" listener would switch the stream to flowing mode and hand chunks to
    * nobody while its consumer is not reading yet. With `expectedSize`, a source longer or
    * shorter than declared fails the stream with InvalidArgumentError, so no driver stores
-   * bytes that contradict the size its caller promised.
+   * bytes that contradict the size its caller promised. A null `algorithm` counts bytes
+   * only (MD5 costs about as much CPU as sending the bytes to a nearby server).
    */
   constructor(
-    algorithm = "md5",
+    algorithm: string | null = "md5",
     private readonly onBytes?: (bytes: number) => void,
     private readonly expectedSize?: number,
   ) {
     super();
-    this.hash = createHash(algorithm);
+    this.hash = algorithm === null ? undefined : createHash(algorithm);
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
@@ -81,7 +82,7 @@ export class HashingStream extends Transform {
         ),
       );
     }
-    this.hash.update(chunk);
+    this.hash?.update(chunk);
     this.onBytes?.(this.bytes);
     done(null, chunk);
   }
@@ -96,6 +97,7 @@ export class HashingStream extends Transform {
 
   /** The hex digest; only valid once the stream has ended. */
   digest(): string {
+    if (!this.hash) throw new Error("This stream counts bytes only; it has no digest");
     this.digestValue ??= this.hash.digest("hex");
     return this.digestValue;
   }

@@ -14,17 +14,18 @@ export interface Metered {
 }
 
 /**
- * Pipes the source through a counting, hashing pass-through. A source that fails (or is
- * destroyed) fails the pass-through too, so the driver's upload aborts promptly; the
- * source's own error is kept so that it can be reported as the cause.
+ * Pipes the source through a counting pass-through that also computes the MD5 when `hash` is
+ * set (for verifyHash). A source that fails (or is destroyed) fails the pass-through too, so
+ * the upload aborts promptly; the source's own error is kept to be reported as the cause.
  */
 export function meter(
   source: Readable,
   size: number | undefined,
   onProgress?: UploadOptions["onProgress"],
+  hash = true,
 ): Metered {
   const report = onProgress ? (bytes: number) => onProgress({ bytes, total: size }) : undefined;
-  const hasher = new HashingStream("md5", report, size);
+  const hasher = new HashingStream(hash ? "md5" : null, report, size);
   const sourceError: { value?: unknown } = {};
 
   pipeline(source, hasher, (error) => {
