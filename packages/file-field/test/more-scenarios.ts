@@ -71,6 +71,29 @@ export const moreScenarios: Scenario[] = [
     },
   },
   {
+    title: "a row updated without touching its file columns keeps its files as they are",
+    async run(h, s) {
+      const picture = await png(32, 32);
+      await h.transaction((tx) =>
+        tx.insert({ name: "a", contentFirst: "x", documents: ["d1", "d2"], picture }),
+      );
+      const before = (await h.rows())[0]!;
+      const files = await s.names("first");
+
+      await h.transaction((tx) => tx.update("a", { name: "renamed" }));
+
+      const after = (await h.rows())[0]!;
+      expect(after.name).to.equal("renamed");
+      expect(await s.names("first")).to.deep.equal(files);
+      expect(after.contentFirst!.toJSON()).to.deep.equal(before.contentFirst!.toJSON());
+      expect(after.picture!.toJSON()).to.deep.equal(before.picture!.toJSON());
+      expect(after.documents!.map((d) => d.objectName)).to.deep.equal(
+        before.documents!.map((d) => d.objectName),
+      );
+      expect(h.deleter.failedDeletes).to.deep.equal([]);
+    },
+  },
+  {
     title: "a statement that fails (a duplicate name) rolls back with every upload of its save",
     async run(h, s) {
       await h.transaction((tx) => tx.insert({ name: "a", contentFirst: "original" }));

@@ -25,7 +25,7 @@ export interface StoredRow {
 /** Row writes inside an open transaction or savepoint. */
 export interface Tx {
   insert(rows: RowData | RowData[]): Promise<void>;
-  update(name: string, changes: Omit<RowData, "name">): Promise<void>;
+  update(name: string, changes: Partial<RowData>): Promise<void>;
   remove(name: string): Promise<void>;
   /** Runs `fn` in a savepoint: released if it resolves, rolled back if it throws. */
   savepoint<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
