@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 
 import {
   ContainerDoesNotExistError,
+  ProviderError,
   InvalidObjectNameError,
   ObjectNameConflictError,
 } from "@stowage/core";
@@ -79,6 +80,16 @@ export async function locateObject(
 
   await assertPlainParents(container.dir, dirname(path), name);
   return { container, name, segments, path };
+}
+
+/**
+ * Checks again, just before a write is put in place, that no parent of the object became a
+ * symbolic link while its bytes were streaming (a long window otherwise). What remains is
+ * the instant between this check and the rename, which POSIX offers no way to close.
+ * @throws InvalidObjectNameError
+ */
+export async function recheckParents(location: ObjectLocation): Promise<void> {
+  await assertPlainParents(location.container.dir, dirname(location.path), location.name);
 }
 
 async function assertPlainParents(base: string, parent: string, name: string): Promise<void> {
@@ -182,6 +193,17 @@ export async function ensureReserved(container: ContainerPaths): Promise<void> {
       const code = errnoOf(error);
       if (code === "ENOENT") throw new ContainerDoesNotExistError(container.name);
       if (code !== "EEXIST") throw error;
+      await assertRealDirectory(container, dir);
     }
   }
+}
+
+/** The reserved area must be the container's own: a link there would send writes elsewhere. */
+async function assertRealDirectory(container: ContainerPaths, dir: string): Promise<void> {
+  const stats = await lstat(dir);
+  if (stats.isDirectory()) return;
+  const what = stats.isSymbolicLink() ? "a symbolic link" : "not a directory";
+  throw new ProviderError(`The container's reserved directory ${dir} is ${what}`, {
+    container: container.name,
+  });
 }

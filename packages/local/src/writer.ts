@@ -20,6 +20,7 @@ import {
   errnoOf,
   lstatOrUndefined,
   makeParents,
+  recheckParents,
   parentConflict,
   type ObjectLocation,
 } from "./locate.js";
@@ -96,6 +97,7 @@ export async function commit(
   record: ObjectRecord,
   conditions: WriteConditions,
 ): Promise<void> {
+  await recheckParents(location);
   const current = await currentBody(location);
   await checkConditions(location, current, conditions);
 
