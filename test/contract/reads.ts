@@ -3,7 +3,11 @@ import { createReadStream } from "node:fs";
 import { readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
-import { DestinationExistsError, ObjectDoesNotExistError } from "@stowage/core";
+import {
+  DestinationExistsError,
+  ObjectDoesNotExistError,
+  PreconditionFailedError,
+} from "@stowage/core";
 import { expect } from "chai";
 
 import {
@@ -24,6 +28,7 @@ export function readTests(fixture: Fixture): void {
   describe("downloads", () => {
     fileTests(fixture);
     streamTests(fixture);
+    staleTests(fixture);
     deleteTests(fixture);
   });
 }
@@ -133,4 +138,31 @@ function deleteTests(fixture: Fixture): void {
     await driver.deleteObject({ name: "d/a", container });
     expect(await namesIn(container)).to.deep.equal(["d/a.bak", "d/b"]);
   });
+}
+
+/**
+ * Reads a range through a handle fetched before its object was replaced by a body at least
+ * as long: the range of the new bytes, or an error that says the version is gone.
+ */
+function staleTests(fixture: Fixture): void {
+  for (const [label, body] of Object.entries({
+    "a body of the same size": "BBBBBBBBBB",
+    "a longer body": "DDDDDDDDDDDDDDDDDDDD",
+  })) {
+    it(`reads a range of a handle replaced by ${label}: new bytes or a version error`, async () => {
+      const container = await fixture().newContainer();
+      const stale = await put(container, "v.txt", "AAAAAAAAAA");
+      await put(container, "v.txt", body);
+
+      let got: Buffer;
+      try {
+        got = await bytesOf(await stale.rangeAsStream(0, 5));
+      } catch (error) {
+        const versionGone = [PreconditionFailedError, ObjectDoesNotExistError];
+        const named = versionGone.some((kind) => error instanceof kind);
+        return void expect(named, `got ${String(error)}`).to.equal(true);
+      }
+      expect(got.toString()).to.equal(body.slice(0, 5));
+    });
+  }
 }
