@@ -53,6 +53,32 @@ export function conditionalTests(fixture: Fixture): void {
       expect((await read(container, "v.txt")).toString()).to.equal("two");
     });
 
+    it("reports one version token from upload, getObject and listing", async () => {
+      const container = await fixture().newContainer();
+      const uploaded = await put(container, "t.txt", "one");
+      const head = await container.getObject("t.txt");
+      const [listed] = await container.listObjects();
+
+      expect(uploaded.extra.version).to.be.a("string").and.not.equal("");
+      expect(head.extra.version).to.equal(uploaded.extra.version);
+      expect(listed!.extra.version).to.equal(uploaded.extra.version);
+    });
+
+    it("takes the version of a listed object in ifMatch", async () => {
+      const { driver } = fixture();
+      const container = await fixture().newContainer();
+      await put(container, "l.txt", "one");
+      const [listed] = await container.listObjects();
+      const upload = container.uploadObjectViaStream("two", "l.txt", {
+        ifMatch: listed!.extra.version,
+      });
+      if (!driver.capabilities.conditionalWrites)
+        return void (await rejects(upload, NotSupportedError));
+
+      await upload;
+      expect((await read(container, "l.txt")).toString()).to.equal("two");
+    });
+
     it("refuses ifMatch on an object that does not exist, creating nothing", async () => {
       const { driver } = fixture();
       const container = await fixture().newContainer();
