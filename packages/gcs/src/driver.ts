@@ -19,7 +19,7 @@ import {
 
 import { listPage, PageMerger } from "./listing.js";
 import { mapGcsError, statusOf } from "./map-error.js";
-import { openMedia } from "./media.js";
+import { fetchResource, openMedia } from "./media.js";
 import { copyBody, fromGcsMetadata, generationOf, predefinedAclOf } from "./metadata.js";
 import { gcsBucketNameProblem, gcsObjectNameProblem } from "./names.js";
 import { resolveOptions, type GoogleStorageDriverOptions } from "./options.js";
@@ -43,9 +43,10 @@ const BUCKET_PAGE = 1_000;
  * takes. Signed URLs need a service-account key, or (without `endpoint`) credentials that may
  * call the IAM signBlob API.
  *
- * Known gaps: downloads use Node's own HTTP client (see media.ts), which does not read
- * HTTP(S)_PROXY; composite objects have no MD5, so their downloads are not checked; an
- * aborted metadata call stops the caller's wait, not the request already sent.
+ * Known gaps: object reads and lookups use Node's own HTTP client (see media.ts), which does
+ * not read HTTP(S)_PROXY; composite objects have no MD5, so their downloads are not checked;
+ * aborting a bucket, listing, delete or copy call stops the caller's wait, not the request
+ * already sent (the Google library takes no AbortSignal for them).
  * @throws InvalidArgumentError (unreadable key file, bad chunk size, endpoint without projectId)
  */
 export class GoogleStorageDriver extends StorageDriver {
@@ -143,9 +144,8 @@ export class GoogleStorageDriver extends StorageDriver {
     objectName: string,
     signal?: AbortSignal,
   ): Promise<StorageObject> {
-    const file = this.file(container.name, objectName);
     try {
-      const [resource] = await abortable(file.getMetadata(), signal);
+      const resource = await fetchResource(this.storage, container.name, objectName, signal);
       return this.toObject(container, objectName, resource);
     } catch (error) {
       throw await this.explainNotFound(error, container.name);

@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from "node:http";
 import { request as httpsRequest } from "node:https";
 
-import type { Storage } from "@google-cloud/storage";
+import type { FileMetadata, Storage } from "@google-cloud/storage";
 import type { ByteRange } from "@stowage/core";
 
 /** One object's bytes to fetch: all of them or a range, of the live or a given generation. */
@@ -48,10 +48,34 @@ export async function openMedia(storage: Storage, media: MediaRequest): Promise<
   throw new MediaError(response.statusCode ?? 500, await errorMessage(response));
 }
 
+/**
+ * An object's resource (its metadata), fetched the same way as its bytes so that an aborted
+ * call really ends its request: the Google library's getMetadata takes no AbortSignal, and
+ * its request would run on, holding its connection, after the caller gave up.
+ * @throws MediaError (an HTTP status), or the socket's error
+ */
+export async function fetchResource(
+  storage: Storage,
+  bucket: string,
+  objectName: string,
+  signal?: AbortSignal,
+): Promise<FileMetadata> {
+  const url = objectUrl(storage, bucket, objectName);
+  const response = await send(url, await authHeaders(storage), signal);
+  const text = await bodyText(response);
+  if (response.statusCode !== undefined && response.statusCode < 300) {
+    return JSON.parse(text) as FileMetadata;
+  }
+  throw new MediaError(response.statusCode ?? 500, errorText(text, response));
+}
+
+function objectUrl(storage: Storage, bucket: string, objectName: string): URL {
+  const path = `${encodeURIComponent(bucket)}/o/${encodeURIComponent(objectName)}`;
+  return new URL(`${storage.apiEndpoint}/storage/v1/b/${path}`);
+}
+
 function mediaUrl(storage: Storage, media: MediaRequest): URL {
-  const bucket = encodeURIComponent(media.bucket);
-  const object = encodeURIComponent(media.objectName);
-  const url = new URL(`${storage.apiEndpoint}/storage/v1/b/${bucket}/o/${object}`);
+  const url = objectUrl(storage, media.bucket, media.objectName);
   url.searchParams.set("alt", "media");
   if (media.generation !== undefined) url.searchParams.set("generation", media.generation);
   return url;
@@ -79,9 +103,16 @@ function send(
 
 /** GCS's JSON error message, or the status text. */
 async function errorMessage(response: IncomingMessage): Promise<string> {
+  return errorText(await bodyText(response), response);
+}
+
+async function bodyText(response: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of response) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function errorText(text: string, response: IncomingMessage): string {
   try {
     return (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? text;
   } catch {
