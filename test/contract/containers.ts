@@ -18,6 +18,7 @@ export function freshName(): string {
 export function containerTests(fixture: Fixture): void {
   describe("containers", () => {
     lifecycleTests(fixture);
+    emptiedTests(fixture);
     refusalTests(fixture);
   });
 }
@@ -71,6 +72,29 @@ function lifecycleTests(fixture: Fixture): void {
     const [obj] = await fetched.listObjects();
     expect(obj!.container.name).to.equal(container.name);
     expect(obj!.driver).to.equal(driver);
+  });
+}
+
+function emptiedTests(fixture: Fixture): void {
+  it("deletes a container whose objects were all deleted", async () => {
+    const { driver } = fixture();
+    const container = await fixture().newContainer();
+    const meta = driver.capabilities.metadata ? { extra: { metaData: { k: "v" } } } : {};
+    const obj = await container.uploadObjectViaStream("x", "dir/a.txt", meta);
+    await obj.delete();
+
+    await container.delete();
+    await rejects(driver.getContainer(container.name), ContainerDoesNotExistError);
+  });
+
+  it("deletes a container emptied by deleteDirectory", async () => {
+    const { driver } = fixture();
+    const container = await fixture().newContainer();
+    for (const name of ["a/1", "a/b/2", "c"]) await put(container, name, name);
+
+    expect(await container.deleteDirectory("", { wholeContainer: true })).to.equal(3);
+    await container.delete();
+    await rejects(driver.getContainer(container.name), ContainerDoesNotExistError);
   });
 }
 
