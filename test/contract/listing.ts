@@ -104,6 +104,20 @@ function pagingTests(fixture: Fixture): void {
     await rejects(iterator.next(), ContainerDoesNotExistError);
   });
 
+  it("lists every object once while the caller deletes what it was given", async () => {
+    const container = await fixture().newContainer();
+    const names = Array.from({ length: 10 }, (_, i) => `m/${i}`);
+    await eachLimited(names, 4, (name) => put(container, name, name));
+
+    const seen: string[] = [];
+    for await (const obj of container.iterateObjects({ prefix: "m/", pageSize: 3 })) {
+      seen.push(obj.name);
+      await obj.delete();
+    }
+    expect(seen).to.deep.equal(names);
+    expect(await namesIn(container)).to.deep.equal([]);
+  });
+
   it("stops paging when the caller breaks off", async () => {
     const container = await fixture().newContainer();
     await eachLimited(TREE, 4, (name) => put(container, name, name));

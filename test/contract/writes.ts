@@ -125,6 +125,16 @@ function behaviourTests(fixture: Fixture): void {
     expect(await namesIn(container)).to.deep.equal(["doc.txt"]);
   });
 
+  it("ends two concurrent uploads to one name as one of the two bodies, whole", async () => {
+    const container = await fixture().newContainer();
+    const bodies = [random(1024 * 1024), random(1024 * 1024)];
+
+    await Promise.all(bodies.map((body) => put(container, "raced.bin", body)));
+    const stored = await read(container, "raced.bin");
+    expect(bodies.some((body) => body.equals(stored))).to.equal(true);
+    expect(await namesIn(container)).to.deep.equal(["raced.bin"]);
+  });
+
   it("reports progress up to the total", async () => {
     const container = await fixture().newContainer();
     const seen: Progress[] = [];
