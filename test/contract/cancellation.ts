@@ -1,5 +1,6 @@
 // AbortSignal on every call: an already-aborted signal fails before any request, and an
 // abort mid-transfer stops it without leaving anything behind.
+import { readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 import {
@@ -119,4 +120,28 @@ function midwayTests(fixture: Fixture): void {
     };
     await rejects(read(), OperationAbortedError);
   });
+
+  for (const deleteOnFailure of [true, false]) {
+    const title = `keeps a file whole when a download onto it is aborted, deleteOnFailure ${deleteOnFailure}`;
+    it(title, async () => {
+      const container = await fixture().newContainer();
+      const obj = await container.uploadObjectViaStream(generated(6 * MiB).stream, "d.bin");
+      const dir = await scratchDir();
+      const path = join(dir, "d.bin");
+      await writeFile(path, "previous");
+      const controller = new AbortController();
+      const onProgress = ({ bytes }: Progress) => {
+        if (bytes >= MiB) controller.abort();
+      };
+
+      const options = { overwriteExisting: true, deleteOnFailure, onProgress };
+      await rejects(
+        obj.download(path, { ...options, signal: controller.signal }),
+        OperationAbortedError,
+      );
+      expect(await readFile(path, "utf8")).to.equal("previous");
+      const left = (await readdir(dir)).filter((name) => name !== "d.bin");
+      expect(left.length, left.join(", ")).to.equal(deleteOnFailure ? 0 : 1);
+    });
+  }
 }
