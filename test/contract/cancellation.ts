@@ -122,7 +122,7 @@ function midwayTests(fixture: Fixture): void {
   });
 
   for (const deleteOnFailure of [true, false]) {
-    const title = `keeps a file whole when its download aborts (deleteOnFailure ${deleteOnFailure})`;
+    const title = `keeps a file whole if its download aborts (deleteOnFailure: ${deleteOnFailure})`;
     it(title, async () => {
       const container = await fixture().newContainer();
       const obj = await container.uploadObjectViaStream(generated(6 * MiB).stream, "d.bin");
