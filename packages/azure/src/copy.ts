@@ -1,7 +1,6 @@
 import type { BlobClient, BlobGetPropertiesResponse } from "@azure/storage-blob";
-import type { UploadExtra } from "@stowage/core";
+import { untilAborted, type UploadExtra } from "@stowage/core";
 
-import { untilAborted } from "./abort.js";
 import { encodeMetadata } from "./metadata.js";
 
 /** How often a pending copy is asked about; copies within one account are mostly done at once. */

@@ -62,8 +62,7 @@ function mergeByName(
   let p = 0;
   while (b < blobs.length || p < prefixes.length) {
     const takeBlob =
-      p >= prefixes.length ||
-      (b < blobs.length && compareNames(blobs[b]!.name, prefixes[p]!) < 0);
+      p >= prefixes.length || (b < blobs.length && compareNames(blobs[b]!.name, prefixes[p]!) < 0);
     merged.push(takeBlob ? { blob: blobs[b++]! } : { prefix: prefixes[p++]! });
   }
   return merged;

@@ -28,16 +28,17 @@ export function objectInit(
   metadata?: Record<string, string>,
 ): StorageObjectInit {
   const md5 = props.contentMD5 && props.contentMD5.length > 0 ? hex(props.contentMD5) : undefined;
+  const etag = quoted(props.etag);
   return {
     name,
     size: props.contentLength ?? 0,
-    hash: md5 ?? props.etag ?? "",
+    hash: md5 ?? etag ?? "",
     hashAlgorithm: md5 ? "md5" : "etag",
     contentType: props.contentType ?? "application/octet-stream",
     metaData: decodeMetadata(metadata),
     extra: {
-      etag: props.etag,
-      version: props.etag,
+      etag,
+      version: etag,
       lastModified: props.lastModified,
       storageClass: props.accessTier,
       cacheControl: props.cacheControl,
@@ -66,4 +67,13 @@ export function httpHeaders(
 
 function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString("hex");
+}
+
+/**
+ * The ETag in its header form. Listings give it bare (`0x8D…`), headers quoted (`"0x8D…"`);
+ * one form keeps `extra.version` the same token wherever the object came from.
+ */
+function quoted(etag: string | undefined): string | undefined {
+  if (etag === undefined || etag.startsWith('"')) return etag;
+  return `"${etag}"`;
 }

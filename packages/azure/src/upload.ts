@@ -1,9 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 
 import type { BlockBlobClient, BlobRequestConditions } from "@azure/storage-blob";
-import type { Logger, UploadRequest } from "@stowage/core";
+import { ChunkReader, type Logger, type UploadRequest } from "@stowage/core";
 
-import { BlockReader } from "./block-reader.js";
 import { MAX_BLOCKS } from "./limits.js";
 import { encodeMetadata } from "./metadata.js";
 import { httpHeaders } from "./object-info.js";
@@ -42,7 +41,7 @@ export async function uploadBlockBlob(
 ): Promise<UploadOutcome> {
   const blockSize = blockSizeFor(request.size, settings.blockSize, settings.logger);
   const options = blobOptions(request);
-  const reader = new BlockReader(request.body, request.signal);
+  const reader = new ChunkReader(request.body, request.signal);
   try {
     const first = await reader.read(blockSize);
     if (!(await reader.hasMore())) return await putSingle(client, request, options, first);
@@ -75,7 +74,7 @@ async function putSingle(
 }
 
 interface BlockSource {
-  reader: BlockReader;
+  reader: ChunkReader;
   first: Buffer;
   blockSize: number;
 }

@@ -3,7 +3,8 @@ export * from "./types.js";
 export { Container } from "./container.js";
 export { StorageObject, StoragePrefix, type ObjectRef, type StorageObjectInit } from "./object.js";
 export { StorageDriver, type ReadRequest, type UploadRequest } from "./driver.js";
-export { forEachLimited } from "./call.js";
+export { forEachLimited, untilAborted } from "./call.js";
+export { ChunkReader } from "./chunk-reader.js";
 export {
   Provider,
   getDriver,

@@ -6,6 +6,7 @@ import {
   ContainerDoesNotExistError,
   Provider,
   StorageDriver,
+  untilAborted,
   type Capabilities,
   type ErrorContext,
   type IterateOptions,
@@ -93,7 +94,7 @@ export class GoogleStorageDriver extends StorageDriver {
     do {
       const query = { autoPaginate: false, maxResults: BUCKET_PAGE, pageToken };
       const [buckets, next] = await this.withRetries("iterateContainers", {}, signal, () =>
-        abortable(this.storage.getBuckets(query), signal),
+        untilAborted(this.storage.getBuckets(query), signal),
       );
       for (const bucket of buckets) yield this.toContainer(bucket);
       pageToken = (next as { pageToken?: string } | null)?.pageToken;
@@ -102,17 +103,17 @@ export class GoogleStorageDriver extends StorageDriver {
 
   protected async doGetContainer(name: string, signal?: AbortSignal): Promise<Container> {
     const bucket = this.storage.bucket(name);
-    await abortable(bucket.getMetadata(), signal);
+    await untilAborted(bucket.getMetadata(), signal);
     return this.toContainer(bucket);
   }
 
   protected async doCreateContainer(name: string, signal?: AbortSignal): Promise<Container> {
-    const [bucket] = await abortable(this.storage.createBucket(name), signal);
+    const [bucket] = await untilAborted(this.storage.createBucket(name), signal);
     return this.toContainer(bucket);
   }
 
   protected async doDeleteContainer(container: Container, signal?: AbortSignal): Promise<void> {
-    await abortable(this.storage.bucket(container.name).delete(), signal);
+    await untilAborted(this.storage.bucket(container.name).delete(), signal);
   }
 
   // ---------------------------------------------------------------- listing
@@ -128,7 +129,7 @@ export class GoogleStorageDriver extends StorageDriver {
 
     do {
       const page = await this.withRetries("iterateContainerObjects", context, query.signal, () =>
-        abortable(listPage(bucket, query, pageToken), query.signal),
+        untilAborted(listPage(bucket, query, pageToken), query.signal),
       );
       const objects = page.files.map((file) => this.toObject(container, file.name, file.metadata));
       const prefixes = page.prefixes.map((prefix) => this.makePrefix(container, prefix));
@@ -183,7 +184,7 @@ export class GoogleStorageDriver extends StorageDriver {
     signal?: AbortSignal,
   ): Promise<void> {
     try {
-      await abortable(this.file(container.name, objectName).delete(), signal);
+      await untilAborted(this.file(container.name, objectName).delete(), signal);
     } catch (error) {
       if (statusOf(error as object) !== 404) throw error;
       const bucketExists = await this.bucketExists(container.name);
@@ -204,7 +205,7 @@ export class GoogleStorageDriver extends StorageDriver {
     if (extra?.acl !== undefined) options.predefinedAcl = predefinedAclOf(extra.acl);
 
     try {
-      const [copy, response] = await abortable(source.copy(target, options), signal);
+      const [copy, response] = await untilAborted(source.copy(target, options), signal);
       const resource = (response as { resource?: FileMetadata }).resource ?? copy.metadata;
       return this.toObject(destination, objectName, resource);
     } catch (error) {
@@ -289,20 +290,4 @@ function capabilitiesOf(canSign: boolean): Capabilities {
     acl: true,
     batchDelete: false,
   };
-}
-
-/**
- * Rejects as soon as the signal fires. The Google library takes no AbortSignal for metadata
- * calls, so the request itself runs to its end in the background; only the caller stops
- * waiting.
- */
-function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return promise;
-  signal.throwIfAborted();
-
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
 }

@@ -8,11 +8,15 @@ import {
   UploadPartCommand,
   type CompletedPart,
 } from "@aws-sdk/client-s3";
-import { ObjectHashMismatchError, type UploadRequest } from "@stowage/core";
+import {
+  ObjectHashMismatchError,
+  untilAborted,
+  type ChunkReader,
+  type UploadRequest,
+} from "@stowage/core";
 
 import { MAX_PARTS } from "./limits.js";
 import { isEncryptedEtag, unquote } from "./object-info.js";
-import type { PartReader } from "./part-reader.js";
 import {
   quoteEtag,
   type ObjectParams,
@@ -41,7 +45,7 @@ export async function sendMultipart(
   deps: UploadDeps,
   request: UploadRequest,
   params: ObjectParams,
-  reader: PartReader,
+  reader: ChunkReader,
   partSize: number,
 ): Promise<UploadOutcome> {
   // CreateMultipartUpload and CompleteMultipartUpload do not take the caller's signal: cut
@@ -66,7 +70,7 @@ export async function sendMultipart(
 }
 
 /** Reads and sends the parts, `queueSize` at a time. */
-async function sendParts(job: Job, reader: PartReader): Promise<CompletedPart[]> {
+async function sendParts(job: Job, reader: ChunkReader): Promise<CompletedPart[]> {
   const stop = new AbortController();
   const caller = job.request.signal;
   const signal = caller ? AbortSignal.any([caller, stop.signal]) : stop.signal;
@@ -114,7 +118,7 @@ async function sendParts(job: Job, reader: PartReader): Promise<CompletedPart[]>
  * stream longer than declared is refused before the extra bytes are sent, a shorter one
  * before its last part is.
  */
-async function nextPart(job: Job, reader: PartReader): Promise<Buffer> {
+async function nextPart(job: Job, reader: ChunkReader): Promise<Buffer> {
   const declared = job.request.size;
   if (declared === undefined) return reader.read(job.partSize);
 
@@ -221,14 +225,4 @@ async function abort(job: Job): Promise<void> {
       code: (error as { code?: string }).code,
     });
   }
-}
-
-/** Rejects with the signal's reason as soon as it fires, whatever the promise does. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
 }

@@ -1,11 +1,10 @@
 import { createHash } from "node:crypto";
 
 import { PutObjectCommand } from "@aws-sdk/client-s3";
-import type { UploadRequest } from "@stowage/core";
+import { ChunkReader, type UploadRequest } from "@stowage/core";
 
 import { sendMultipart } from "./multipart.js";
 import { isEncryptedEtag, unquote } from "./object-info.js";
-import { PartReader } from "./part-reader.js";
 import {
   objectParams,
   quoteEtag,
@@ -25,7 +24,7 @@ import { planUpload, wrongSizeError } from "./upload-plan.js";
 export async function sendUpload(deps: UploadDeps, request: UploadRequest): Promise<UploadOutcome> {
   const plan = planUpload(request.size, deps.settings, deps.logger);
   const params = objectParams(request);
-  const reader = new PartReader(request.body);
+  const reader = new ChunkReader(request.body);
 
   try {
     if (plan.kind === "single") {
@@ -56,7 +55,7 @@ function releaseLater(request: UploadRequest): void {
 }
 
 /** Reads exactly `size` bytes and checks that the stream ends there. */
-async function readDeclared(reader: PartReader, size: number): Promise<Buffer> {
+async function readDeclared(reader: ChunkReader, size: number): Promise<Buffer> {
   const data = await reader.read(size);
   if (data.length < size) throw wrongSizeError(size, data.length);
   if (await reader.hasMore()) throw wrongSizeError(size);
