@@ -6,8 +6,7 @@ import { isMissing } from "./locate.js";
 
 /** One step of a listing: an object's file, or a group of names cut at the delimiter. */
 export type ListedEntry =
-  | { kind: "object"; name: string; path: string }
-  | { kind: "prefix"; name: string };
+  { kind: "object"; name: string; path: string } | { kind: "prefix"; name: string };
 
 /** What a listing selects. */
 export interface WalkQuery {

@@ -54,9 +54,7 @@ function mapOtherCode(code: string, context: ErrorContext): StorageError {
   const { objectName, container = "" } = context;
 
   if (code === "ENAMETOOLONG" || code === "ELOOP") {
-    const reason = code === "ELOOP"
-      ? LINK_REASON
-      : "the path is too long for the filesystem";
+    const reason = code === "ELOOP" ? LINK_REASON : "the path is too long for the filesystem";
     if (objectName !== undefined) return new InvalidObjectNameError(objectName, reason, context);
     return new InvalidContainerNameError(container, reason, context);
   }
