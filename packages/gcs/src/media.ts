@@ -31,6 +31,9 @@ export class MediaError extends Error {
  * is cut before Content-Length bytes arrived, so a cut download would hang; Node's client
  * fails it with ECONNRESET, which Stowage resumes from the byte reached. `Accept-Encoding:
  * gzip` makes GCS send gzip-encoded objects as stored, and nothing here decompresses them.
+ * The call's signal ends the request and closes its socket even once the body is flowing,
+ * and a reader destroying the unfinished body closes the socket too, so that no cancelled
+ * download keeps a connection to the server.
  * Known gap: unlike the Google library, this request does not read HTTP(S)_PROXY.
  * @throws MediaError (an HTTP status), or the socket's error
  */
