@@ -1,6 +1,12 @@
 import type { Readable } from "node:stream";
 
-import { Storage, type Bucket, type File, type FileMetadata } from "@google-cloud/storage";
+import {
+  Storage,
+  type Bucket,
+  type BucketMetadata,
+  type File,
+  type FileMetadata,
+} from "@google-cloud/storage";
 import {
   Container,
   ContainerDoesNotExistError,
@@ -20,10 +26,11 @@ import {
 
 import { listPage, PageMerger } from "./listing.js";
 import { mapGcsError, statusOf } from "./map-error.js";
-import { fetchResource, openMedia } from "./media.js";
+import { openMedia } from "./media.js";
 import { copyBody, fromGcsMetadata, generationOf, predefinedAclOf } from "./metadata.js";
 import { gcsBucketNameProblem, gcsObjectNameProblem } from "./names.js";
 import { resolveOptions, type GoogleStorageDriverOptions } from "./options.js";
+import { deleteBucket, deleteObject, fetchBucket, fetchObject } from "./resources.js";
 import { uploadToGcs, type UploadPlan } from "./upload.js";
 import { publicContainerUrl, publicObjectUrl, signedUrl } from "./urls.js";
 
@@ -44,10 +51,10 @@ const BUCKET_PAGE = 1_000;
  * takes. Signed URLs need a service-account key, or (without `endpoint`) credentials that may
  * call the IAM signBlob API.
  *
- * Known gaps: object reads and lookups use Node's own HTTP client (see media.ts), which does
- * not read HTTP(S)_PROXY; composite objects have no MD5, so their downloads are not checked;
- * aborting a bucket, listing, delete or copy call stops the caller's wait, not the request
- * already sent (the Google library takes no AbortSignal for them).
+ * Known gaps: reads, lookups and deletes use Node's own HTTP client (see http.ts), which
+ * does not read HTTP(S)_PROXY; composite objects have no MD5, so their downloads are not
+ * checked; aborting a bucket creation or listing, an object listing or a copy stops the
+ * caller's wait, not the request already sent (the Google library takes no AbortSignal).
  * @throws InvalidArgumentError (unreadable key file, bad chunk size, endpoint without projectId)
  */
 export class GoogleStorageDriver extends StorageDriver {
@@ -102,9 +109,8 @@ export class GoogleStorageDriver extends StorageDriver {
   }
 
   protected async doGetContainer(name: string, signal?: AbortSignal): Promise<Container> {
-    const bucket = this.storage.bucket(name);
-    await untilAborted(bucket.getMetadata(), signal);
-    return this.toContainer(bucket);
+    const metadata = await fetchBucket(this.storage, name, signal);
+    return this.containerOf(name, metadata);
   }
 
   protected async doCreateContainer(name: string, signal?: AbortSignal): Promise<Container> {
@@ -113,7 +119,7 @@ export class GoogleStorageDriver extends StorageDriver {
   }
 
   protected async doDeleteContainer(container: Container, signal?: AbortSignal): Promise<void> {
-    await untilAborted(this.storage.bucket(container.name).delete(), signal);
+    await deleteBucket(this.storage, container.name, signal);
   }
 
   // ---------------------------------------------------------------- listing
@@ -146,10 +152,10 @@ export class GoogleStorageDriver extends StorageDriver {
     signal?: AbortSignal,
   ): Promise<StorageObject> {
     try {
-      const resource = await fetchResource(this.storage, container.name, objectName, signal);
+      const resource = await fetchObject(this.storage, container.name, objectName, signal);
       return this.toObject(container, objectName, resource);
     } catch (error) {
-      throw await this.explainNotFound(error, container.name);
+      throw await this.explainNotFound(error, signal, container.name);
     }
   }
 
@@ -159,7 +165,7 @@ export class GoogleStorageDriver extends StorageDriver {
       const resource = await uploadToGcs(file, request, this.plan);
       return this.toObject(request.container, request.objectName, resource);
     } catch (error) {
-      throw await this.explainNotFound(error, request.container.name);
+      throw await this.explainNotFound(error, request.signal, request.container.name);
     }
   }
 
@@ -174,7 +180,7 @@ export class GoogleStorageDriver extends StorageDriver {
       const media = { bucket, objectName: object.name, range, generation, signal };
       return await openMedia(this.storage, media);
     } catch (error) {
-      throw await this.explainNotFound(error, bucket);
+      throw await this.explainNotFound(error, signal, bucket);
     }
   }
 
@@ -184,10 +190,10 @@ export class GoogleStorageDriver extends StorageDriver {
     signal?: AbortSignal,
   ): Promise<void> {
     try {
-      await untilAborted(this.file(container.name, objectName).delete(), signal);
+      await deleteObject(this.storage, container.name, objectName, signal);
     } catch (error) {
       if (statusOf(error as object) !== 404) throw error;
-      const bucketExists = await this.bucketExists(container.name);
+      const bucketExists = await this.bucketExists(container.name, signal);
       if (!bucketExists) throw new ContainerDoesNotExistError(container.name);
     }
   }
@@ -209,7 +215,7 @@ export class GoogleStorageDriver extends StorageDriver {
       const resource = (response as { resource?: FileMetadata }).resource ?? copy.metadata;
       return this.toObject(destination, objectName, resource);
     } catch (error) {
-      throw await this.explainNotFound(error, obj.container.name, destination.name);
+      throw await this.explainNotFound(error, signal, obj.container.name, destination.name);
     }
   }
 
@@ -253,8 +259,12 @@ export class GoogleStorageDriver extends StorageDriver {
   }
 
   private toContainer(bucket: Bucket): Container {
-    const { timeCreated, location } = bucket.metadata;
-    return this.makeContainer(bucket.name, {
+    return this.containerOf(bucket.name, bucket.metadata);
+  }
+
+  private containerOf(name: string, metadata: BucketMetadata): Container {
+    const { timeCreated, location } = metadata;
+    return this.makeContainer(name, {
       creationDate: timeCreated ? new Date(timeCreated) : undefined,
       region: location,
     });
@@ -264,17 +274,27 @@ export class GoogleStorageDriver extends StorageDriver {
    * GCS answers 404 alike for a missing object and a missing bucket, and emulators do not say
    * which; asking whether the bucket exists tells them apart.
    */
-  private async explainNotFound(error: unknown, ...buckets: string[]): Promise<unknown> {
+  private async explainNotFound(
+    error: unknown,
+    signal: AbortSignal | undefined,
+    ...buckets: string[]
+  ): Promise<unknown> {
     if (statusOf((error ?? {}) as object) !== 404) return error;
     for (const bucket of new Set(buckets)) {
-      if (!(await this.bucketExists(bucket))) return new ContainerDoesNotExistError(bucket);
+      const exists = await this.bucketExists(bucket, signal);
+      if (!exists) return new ContainerDoesNotExistError(bucket);
     }
     return error;
   }
 
-  private async bucketExists(bucket: string): Promise<boolean> {
-    const [exists] = await this.storage.bucket(bucket).exists();
-    return exists;
+  private async bucketExists(bucket: string, signal?: AbortSignal): Promise<boolean> {
+    try {
+      await fetchBucket(this.storage, bucket, signal);
+      return true;
+    } catch (error) {
+      if (statusOf(error as object) === 404) return false;
+      throw error;
+    }
   }
 }
 

@@ -1,8 +1,9 @@
-import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from "node:http";
-import { request as httpsRequest } from "node:https";
+import type { IncomingMessage, OutgoingHttpHeaders } from "node:http";
 
-import type { FileMetadata, Storage } from "@google-cloud/storage";
+import type { Storage } from "@google-cloud/storage";
 import type { ByteRange } from "@stowage/core";
+
+import { authHeaders, failureOf, isSuccess, objectUrl, send } from "./http.js";
 
 /** One object's bytes to fetch: all of them or a range, of the live or a given generation. */
 export interface MediaRequest {
@@ -11,17 +12,6 @@ export interface MediaRequest {
   range?: ByteRange;
   generation?: string;
   signal?: AbortSignal;
-}
-
-/** A failed media download, shaped like the Google library's errors for the one mapper. */
-export class MediaError extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = "MediaError";
-  }
 }
 
 /**
@@ -34,8 +24,7 @@ export class MediaError extends Error {
  * The call's signal ends the request and closes its socket even once the body is flowing,
  * and a reader destroying the unfinished body closes the socket too, so that no cancelled
  * download keeps a connection to the server.
- * Known gap: unlike the Google library, this request does not read HTTP(S)_PROXY.
- * @throws MediaError (an HTTP status), or the socket's error
+ * @throws GcsHttpError (an HTTP status), the socket's error, or an AbortError
  */
 export async function openMedia(storage: Storage, media: MediaRequest): Promise<IncomingMessage> {
   const url = mediaUrl(storage, media);
@@ -45,36 +34,10 @@ export async function openMedia(storage: Storage, media: MediaRequest): Promise<
   };
   if (media.range) headers.range = `bytes=${media.range.start}-${media.range.end - 1}`;
 
-  const response = await send(url, headers, media.signal);
-  if (response.statusCode !== undefined && response.statusCode < 300) return response;
+  const response = await send("GET", url, headers, media.signal);
+  if (isSuccess(response)) return response;
 
-  throw new MediaError(response.statusCode ?? 500, await errorMessage(response));
-}
-
-/**
- * An object's resource (its metadata), fetched the same way as its bytes so that an aborted
- * call really ends its request: the Google library's getMetadata takes no AbortSignal, and
- * its request would run on, holding its connection, after the caller gave up.
- * @throws MediaError (an HTTP status), or the socket's error
- */
-export async function fetchResource(
-  storage: Storage,
-  bucket: string,
-  objectName: string,
-  signal?: AbortSignal,
-): Promise<FileMetadata> {
-  const url = objectUrl(storage, bucket, objectName);
-  const response = await send(url, await authHeaders(storage), signal);
-  const text = await bodyText(response);
-  if (response.statusCode !== undefined && response.statusCode < 300) {
-    return JSON.parse(text) as FileMetadata;
-  }
-  throw new MediaError(response.statusCode ?? 500, errorText(text, response));
-}
-
-function objectUrl(storage: Storage, bucket: string, objectName: string): URL {
-  const path = `${encodeURIComponent(bucket)}/o/${encodeURIComponent(objectName)}`;
-  return new URL(`${storage.apiEndpoint}/storage/v1/b/${path}`);
+  throw await failureOf(response);
 }
 
 function mediaUrl(storage: Storage, media: MediaRequest): URL {
@@ -82,43 +45,4 @@ function mediaUrl(storage: Storage, media: MediaRequest): URL {
   url.searchParams.set("alt", "media");
   if (media.generation !== undefined) url.searchParams.set("generation", media.generation);
   return url;
-}
-
-/**
- * The credentials' headers, as the Google library would send them: none to a custom endpoint
- * unless the driver was told to authenticate there.
- */
-async function authHeaders(storage: Storage): Promise<Record<string, string>> {
-  if (storage.customEndpoint && !storage.useAuthWithCustomEndpoint) return {};
-  return (await storage.authClient.getRequestHeaders()) as Record<string, string>;
-}
-
-function send(
-  url: URL,
-  headers: OutgoingHttpHeaders,
-  signal?: AbortSignal,
-): Promise<IncomingMessage> {
-  const request = url.protocol === "http:" ? httpRequest : httpsRequest;
-  return new Promise((resolve, reject) => {
-    request(url, { headers, signal }).on("response", resolve).on("error", reject).end();
-  });
-}
-
-/** GCS's JSON error message, or the status text. */
-async function errorMessage(response: IncomingMessage): Promise<string> {
-  return errorText(await bodyText(response), response);
-}
-
-async function bodyText(response: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of response) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-function errorText(text: string, response: IncomingMessage): string {
-  try {
-    return (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? text;
-  } catch {
-    return text || (response.statusMessage ?? "");
-  }
 }
