@@ -1,14 +1,34 @@
-// Cancelled GCS calls end their HTTP requests: a lookup or download given up by its signal,
-// or a download stream its reader destroys, leaves no connection waiting on the server.
+// Cancelled GCS calls end their HTTP requests: a lookup, delete or download given up by its
+// signal, or a download stream its reader destroys, leaves no connection waiting on the server.
 import { expect } from "chai";
 
-import { OperationAbortedError, type Container } from "@stowage/core";
+import { OperationAbortedError, type Container, type StorageDriver } from "@stowage/core";
 
 import { startFaultProxy, type FaultProxy } from "../../../test/support/fault-proxy.js";
 import { useGcs } from "./support.js";
 
 const KiB = 1024;
 const BODY = Buffer.alloc(2048 * KiB, 7);
+
+/** What `promise` rejects with, or undefined when it resolves. */
+function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+}
+
+type Call = (driver: StorageDriver, container: Container, signal: AbortSignal) => Promise<unknown>;
+
+/** Calls of one request each, which must end that request when aborted. */
+const CALLS: [string, Call][] = [
+  ["an object lookup", (driver, { name }, signal) => driver.getObject(name, "big.bin", { signal })],
+  ["a bucket lookup", (driver, { name }, signal) => driver.getContainer(name, { signal })],
+  [
+    "an object delete",
+    (driver, container, signal) => driver.deleteObject({ container, name: "x" }, { signal }),
+  ],
+];
 
 describe("GoogleStorageDriver cancellation frees connections (fake-gcs-server)", function () {
   this.timeout(20_000);
@@ -34,18 +54,19 @@ describe("GoogleStorageDriver cancellation frees connections (fake-gcs-server)",
   const viaProxy = () => gcs.driver({ endpoint: proxy.endpoint });
   const idle = () => proxy.waitUntil("no connection is busy", () => proxy.busyConnections() === 0);
 
-  it("an aborted lookup whose answer never comes ends its request", async () => {
-    proxy.inject({ fault: { kind: "stall" } });
-    const controller = new AbortController();
+  for (const [what, call] of CALLS) {
+    it(`${what} aborted while its answer never comes ends its request`, async () => {
+      proxy.inject({ fault: { kind: "stall" } });
+      const controller = new AbortController();
 
-    const lookup = viaProxy().getObject(container.name, "big.bin", { signal: controller.signal });
-    await proxy.waitUntil("the lookup is stalled", () => proxy.stalledConnections() === 1);
-    controller.abort();
+      const pending = call(viaProxy(), container, controller.signal);
+      await proxy.waitUntil("the call is stalled", () => proxy.stalledConnections() === 1);
+      controller.abort();
 
-    const error = await lookup.then(() => undefined, (caught: unknown) => caught);
-    expect(error).to.be.instanceOf(OperationAbortedError);
-    await idle();
-  });
+      expect(await rejectionOf(pending)).to.be.instanceOf(OperationAbortedError);
+      await idle();
+    });
+  }
 
   it("a download its reader destroys mid-body ends its request", async () => {
     const driver = viaProxy();
@@ -73,8 +94,7 @@ describe("GoogleStorageDriver cancellation frees connections (fake-gcs-server)",
     await proxy.waitUntil("the download is stalled", () => proxy.stalledConnections() === 1);
     controller.abort();
 
-    const error = await iterator.next().then(() => undefined, (caught: unknown) => caught);
-    expect(error).to.be.instanceOf(OperationAbortedError);
+    expect(await rejectionOf(iterator.next())).to.be.instanceOf(OperationAbortedError);
     await idle();
   });
 });
