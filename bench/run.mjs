@@ -48,7 +48,8 @@ async function main() {
     missing: [],
   };
 
-  const targets = TARGETS.filter((t) => !plan.targets || plan.targets.includes(t.id));
+  const chosen = (t) => (plan.targets ? plan.targets.includes(t.id) : !t.extra);
+  const targets = TARGETS.filter(chosen);
   for (const target of targets) await runTarget(target, plan, results);
 
   results.durationMs = Date.now() - started;

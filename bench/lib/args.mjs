@@ -2,11 +2,15 @@
 
 export const SECTIONS = ["overhead", "memory", "small", "local"];
 
+/** Target ids (bench/lib/targets.mjs); s3-moto runs only when named. */
+export const TARGET_IDS = ["local", "s3-sig", "s3-moto", "gcs", "azure"];
+
 export const USAGE = `Usage: node bench/run.mjs [--quick] [--only SECTIONS] [--targets IDS] [--small-count N]
 
   --quick          fewer runs and smaller sizes (about 3 minutes)
   --only LIST      comma-separated sections: ${SECTIONS.join(", ")}
-  --targets LIST   comma-separated targets: local, s3-sig, s3-moto, gcs, azure
+  --targets LIST   comma-separated targets: local, s3-sig, gcs, azure (the default),
+                   and s3-moto (only when named)
   --small-count N  objects per client in the many-small-objects section, on every target
   --no-write       print the tables without writing bench/results/
 `;
@@ -23,7 +27,7 @@ export function parseArgs(argv) {
     };
     if (arg === "--quick") plan.quick = true;
     else if (arg === "--only") plan.sections = listOf(value(), SECTIONS, arg);
-    else if (arg === "--targets") plan.targets = value().split(",");
+    else if (arg === "--targets") plan.targets = listOf(value(), TARGET_IDS, arg);
     else if (arg === "--small-count") plan.smallCount = positive(value(), arg);
     else if (arg === "--no-write") plan.write = false;
     else if (arg === "--help" || arg === "-h") plan.help = true;

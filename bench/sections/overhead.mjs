@@ -17,14 +17,14 @@ const BUFFER_LIMIT = 8 * MiB;
 
 /**
  * Measures one target. Resolves rows of { target, size, op, stowage, raw, ratio, runs }
- * (median milliseconds), plus `stowageUnverified` for downloads on drivers that check MD5.
+ * (median milliseconds), plus `variant` and `ratioVariant`: the same transfer through a
+ * Stowage driver with its integrity step off (downloads on cloud drivers: a driver built
+ * with `verifyDownloads: false`; uploads on local disk: one built with `durable: false`).
  */
 export async function measureOverhead(spec, plan, log) {
   const stowage = await stowageClient(spec);
   const raw = rawClient(spec);
-  const verifies = spec.kind !== "local";
-  // Stowage reading the same object with its MD5 check off: what the check itself costs.
-  const unverified = { name: "stowage", get: (key) => stowage.get(key, false) };
+  const variants = await variantClients(spec, stowage);
   const rows = [];
 
   try {
@@ -34,12 +34,13 @@ export async function measureOverhead(spec, plan, log) {
       const body = () => (size.bytes > BUFFER_LIMIT ? bufferStream(data) : data);
       const key = (client) => `overhead/${client.name}-${size.label.replace(" ", "")}.bin`;
 
-      const up = await alternate([stowage, raw], size.warmup, runs, (client) =>
+      const uploaders = [stowage, raw, variants.upload].filter(Boolean);
+      const up = await alternate(uploaders, size.warmup, runs, (client) =>
         client.put(key(client), body(), size.bytes),
       );
       rows.push(row(spec, size, "upload", up, runs));
 
-      const downloaders = verifies ? [stowage, raw, unverified] : [stowage, raw];
+      const downloaders = [stowage, raw, variants.download].filter(Boolean);
       const down = await alternate(downloaders, size.warmup, runs, async (client) => {
         const bytes = await drain(await client.get(key(client)));
         if (bytes !== size.bytes) throw new Error(`${client.name} read ${bytes} of ${size.bytes}`);
@@ -50,10 +51,28 @@ export async function measureOverhead(spec, plan, log) {
     await stowage.deleteAll("overhead/");
     await raw.deleteAll("overhead/");
   } finally {
-    stowage.close();
-    raw.close();
+    for (const client of [stowage, raw, variants.upload, variants.download]) client?.close();
   }
   return rows;
+}
+
+/**
+ * The Stowage clients with one integrity step off, to show what that step costs. Cloud
+ * downloads: a second driver built with `verifyDownloads: false` reads the objects the
+ * default driver uploaded. Local uploads: a driver built with `durable: false` (no fsync).
+ */
+async function variantClients(spec, stowage) {
+  if (spec.kind === "local") {
+    const fast = await stowageClient(spec, { driver: { durable: false } });
+    return { upload: { ...fast, name: "stowage-nosync" } };
+  }
+  const plain = await stowageClient(spec, { driver: { verifyDownloads: false } });
+  const download = {
+    name: "stowage",
+    get: async (key) => plain.driver.downloadObjectAsStream(await stowage.lookup(key)),
+    close: () => plain.close(),
+  };
+  return { download };
 }
 
 /**
@@ -74,7 +93,7 @@ async function alternate(clients, warmup, runs, fn) {
 }
 
 function row(spec, size, op, times, runs) {
-  const [stowage, raw, unverified] = times.map(median);
+  const [stowage, raw, variant] = times.map(median);
   return {
     target: spec.id,
     size: size.label,
@@ -84,8 +103,8 @@ function row(spec, size, op, times, runs) {
     stowage,
     raw,
     ratio: stowage / raw,
-    stowageUnverified: unverified,
-    ratioUnverified: unverified === undefined ? undefined : unverified / raw,
+    variant,
+    ratioVariant: variant === undefined ? undefined : variant / raw,
   };
 }
 

@@ -53,8 +53,11 @@ export async function stowageClient(spec, options = {}) {
     },
     /** `check` overrides the driver's download MD5 check for this read. */
     async get(key, check = verifyHash) {
-      const obj = objects.get(key) ?? (await container.getObject(key));
-      return driver.downloadObjectAsStream(obj, { verifyHash: check });
+      return driver.downloadObjectAsStream(await this.lookup(key), { verifyHash: check });
+    },
+    /** The StorageObject of `key`: the one its upload or listing returned, else getObject. */
+    async lookup(key) {
+      return objects.get(key) ?? container.getObject(key);
     },
     async list(prefix) {
       let count = 0;
