@@ -54,7 +54,12 @@ function supervise(plan) {
   mkdirSync(PROFILES, { recursive: true });
   const child = spawnSync(
     process.execPath,
-    ["--cpu-prof", `--cpu-prof-dir=${PROFILES}`, fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+    [
+      "--cpu-prof",
+      `--cpu-prof-dir=${PROFILES}`,
+      fileURLToPath(import.meta.url),
+      ...process.argv.slice(2),
+    ],
     { stdio: "inherit", env: { ...process.env, STOWAGE_BENCH_PROFILING: "1" } },
   );
   if (child.status !== 0) process.exit(child.status ?? 1);
@@ -115,7 +120,9 @@ async function profiled(plan) {
     await opened.stop();
   }
   const who = plan.raw ? "raw" : "stowage";
-  process.stdout.write(`${plan.scenario} ${who}: ${plan.runs} runs, median ${median(times).toFixed(2)} ms\n`);
+  process.stdout.write(
+    `${plan.scenario} ${who}: ${plan.runs} runs, median ${median(times).toFixed(2)} ms\n`,
+  );
 }
 
 /** A stream of `bytes` made of `data` repeated, for sizes over what is held in memory. */

@@ -5,6 +5,7 @@
 // to bench/results/<time>.json and .md, and bench/results/latest.md (and .json).
 //
 //   node bench/run.mjs [--quick] [--only overhead,memory,small,local] [--targets s3-sig,gcs]
+//   node bench/run.mjs --render     (latest.md again from latest.json, with the current notes)
 
 // Every client is given a loopback endpoint; these keep the SDKs from looking for cloud
 // credentials or metadata services on their own. Child processes inherit them.
@@ -34,6 +35,7 @@ const log = (line) => process.stdout.write(`${line}\n`);
 async function main() {
   const plan = parseArgs(process.argv.slice(2));
   if (plan.help) return log(USAGE);
+  if (plan.render) return renderLatest();
 
   const startedAt = new Date().toISOString();
   const started = Date.now();
@@ -87,6 +89,17 @@ async function runTarget(target, plan, results) {
   } finally {
     await opened.stop();
   }
+}
+
+/**
+ * Writes bench/results/latest.md again from latest.json with the current NOTES.md: the
+ * figures stay those of the run that measured them; only the notes under them change.
+ */
+async function renderLatest() {
+  const results = JSON.parse(await readFile(join(RESULTS, "latest.json"), "utf8"));
+  const notes = await readFile(join(HERE, "NOTES.md"), "utf8");
+  await writeFile(join(RESULTS, "latest.md"), renderReport(results, notes));
+  log(`bench/results/latest.md rendered again from the run of ${results.startedAt}`);
 }
 
 async function writeResults(results, markdown, startedAt) {

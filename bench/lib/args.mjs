@@ -5,7 +5,8 @@ export const SECTIONS = ["overhead", "memory", "small", "local"];
 /** Target ids (bench/lib/targets.mjs); s3-moto runs only when named. */
 export const TARGET_IDS = ["local", "s3-sig", "s3-moto", "gcs", "azure"];
 
-export const USAGE = `Usage: node bench/run.mjs [--quick] [--only SECTIONS] [--targets IDS] [--small-count N]
+export const USAGE = `Usage: node bench/run.mjs [--quick] [--only SECTIONS] [--targets IDS]
+                          [--small-count N] [--no-write] [--render]
 
   --quick          fewer runs and smaller sizes (about 3 minutes)
   --only LIST      comma-separated sections: ${SECTIONS.join(", ")}
@@ -13,6 +14,7 @@ export const USAGE = `Usage: node bench/run.mjs [--quick] [--only SECTIONS] [--t
                    and s3-moto (only when named)
   --small-count N  objects per client in the many-small-objects section, on every target
   --no-write       print the tables without writing bench/results/
+  --render         write latest.md again from latest.json with the current NOTES.md
 `;
 
 /** Parses argv into { quick, sections, targets, smallCount, write }. */
@@ -30,6 +32,7 @@ export function parseArgs(argv) {
     else if (arg === "--targets") plan.targets = listOf(value(), TARGET_IDS, arg);
     else if (arg === "--small-count") plan.smallCount = positive(value(), arg);
     else if (arg === "--no-write") plan.write = false;
+    else if (arg === "--render") plan.render = true;
     else if (arg === "--help" || arg === "-h") plan.help = true;
     else throw new Error(`unknown argument ${arg}\n${USAGE}`);
   }

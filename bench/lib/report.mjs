@@ -97,7 +97,8 @@ function memoryTable(rows) {
       "transfer runs in a fresh process whose RSS is sampled every 20 ms (and its kernel " +
       "peak, VmHWM, reset before the transfer).",
     "",
-    "| driver / server | library | object | upload: peak above idle | upload time | download: peak above idle | download time |",
+    "| driver / server | library | object | upload: peak above idle | upload time | " +
+      "download: peak above idle | download time |",
     "|---|---|---|---|---|---|---|",
   ];
   const seen = new Set();
@@ -146,14 +147,17 @@ function smallTable({ rows, gaps }) {
   ];
   for (const row of rows) {
     if (row.error) {
-      lines.push(`| ${labelOf(row.target)} | ${row.client} | ${row.count} | failed: ${row.error} | | | | |`);
+      lines.push(
+        `| ${labelOf(row.target)} | ${row.client} | ${row.count} | failed: ${row.error} | | | | |`,
+      );
       continue;
     }
     const rate = (ms) => `${Math.round(row.count / (ms / 1000)).toLocaleString("en")}/s`;
     const listed = row.listed === row.count ? "all" : `${row.listed} of ${row.count} ✗`;
     lines.push(
       `| ${labelOf(row.target)} | ${row.client} | ${row.count.toLocaleString("en")} | ` +
-        `${rate(row.put)} | ${formatMs(row.list)} | ${rate(row.get)} | ${formatMs(row.delete)} | ${listed} |`,
+        `${rate(row.put)} | ${formatMs(row.list)} | ${rate(row.get)} | ` +
+        `${formatMs(row.delete)} | ${listed} |`,
     );
   }
   if (gaps.length > 0) {
@@ -168,7 +172,8 @@ function localTable(rows) {
     "The page cache is warm for every path (one untimed round first). Stowage's upload " +
       "is durable (fsync before the rename) by default, so it compares with copyFile + fsync.",
     "",
-    "| direction | size | runs | Stowage | fs.copyFile | fs.copyFile + fsync | Stowage ÷ copyFile |",
+    "| direction | size | runs | Stowage | fs.copyFile | fs.copyFile + fsync | " +
+      "Stowage ÷ copyFile |",
     "|---|---|---|---|---|---|---|",
   ];
   for (const row of rows) {

@@ -72,7 +72,8 @@ export async function openTarget(target) {
   }
 
   const server = await startServer(target.server);
-  if (!server) return { missing: `${target.server} is not installed (scripts/emulators.sh install)` };
+  if (!server)
+    return { missing: `${target.server} is not installed (scripts/emulators.sh install)` };
   const spec = {
     id: target.id,
     kind: target.kind,

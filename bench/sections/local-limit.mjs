@@ -58,7 +58,10 @@ export async function measureLocalLimit(spec, plan, log) {
   });
   for (const row of rows) {
     const extra = row.copyFileSync ? `, copyFile+fsync ${row.copyFileSync.toFixed(0)} ms` : "";
-    log(`  local ${row.direction}: stowage ${row.stowage.toFixed(0)} ms, copyFile ${row.copyFile.toFixed(0)} ms${extra}`);
+    log(
+      `  local ${row.direction}: stowage ${row.stowage.toFixed(0)} ms, ` +
+        `copyFile ${row.copyFile.toFixed(0)} ms${extra}`,
+    );
   }
   return rows;
 }

@@ -50,7 +50,10 @@ export async function measureSmall(spec, plan, log) {
 
 async function measureClient(client, count, data) {
   const prefix = `small-${client.name}/`;
-  const keys = Array.from({ length: count }, (_, i) => `${prefix}${String(i).padStart(6, "0")}.bin`);
+  const keys = Array.from(
+    { length: count },
+    (_, i) => `${prefix}${String(i).padStart(6, "0")}.bin`,
+  );
 
   const put = await timed(() =>
     eachLimited(keys, CONCURRENCY, (key) => client.put(key, data, data.length)),
@@ -72,5 +75,6 @@ async function measureClient(client, count, data) {
 
 function phaseText(row) {
   const f = (ms) => `${(ms / 1000).toFixed(2)} s`;
-  return `put ${f(row.put)}, list ${f(row.list)} (${row.listed}), get ${f(row.get)}, delete ${f(row.delete)}`;
+  const list = `list ${f(row.list)} (${row.listed})`;
+  return `put ${f(row.put)}, ${list}, get ${f(row.get)}, delete ${f(row.delete)}`;
 }

@@ -11,7 +11,8 @@ const require = createRequire(import.meta.url);
 /** Why a target has no storage-abstraction column, or undefined when it has one. */
 export function sabGap(spec) {
   if (spec.kind === "azure") {
-    return "storage-abstraction's Azure adapter (@tweedegolf/sab-adapter-azure-blob) is not installed";
+    const adapter = "@tweedegolf/sab-adapter-azure-blob";
+    return `storage-abstraction's Azure adapter (${adapter}) is not installed`;
   }
   return undefined;
 }
@@ -47,7 +48,8 @@ export function sabClient(spec) {
     storage,
     async put(key, body) {
       const params = { bucketName: spec.container, targetPath: key };
-      if (Buffer.isBuffer(body)) check(await storage.addFileFromBuffer({ ...params, buffer: body }));
+      if (Buffer.isBuffer(body))
+        check(await storage.addFileFromBuffer({ ...params, buffer: body }));
       else check(await storage.addFileFromStream({ ...params, stream: body }));
     },
     async get(key) {
