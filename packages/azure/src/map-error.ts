@@ -15,6 +15,7 @@ import {
   StorageError,
   TransientError,
   type ErrorContext,
+  NETWORK_ERROR_CODES,
 } from "@stowage/core";
 
 /** The parts of an SDK (or network) error the mapping looks at. */
@@ -46,15 +47,7 @@ const TRANSIENT_CODES = [
   "ServerBusy",
   "InternalError",
   "OperationTimedOut",
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "ECONNABORTED",
-  "EPIPE",
-  "ETIMEDOUT",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "UND_ERR_SOCKET",
+  ...NETWORK_ERROR_CODES,
   // The Azure pipeline's name for a request that never got an answer.
   "REQUEST_SEND_ERROR",
 ];

@@ -78,3 +78,19 @@ export function untilAborted<T>(promise: Promise<T>, signal?: AbortSignal): Prom
     promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
   });
 }
+
+/**
+ * Socket-level error codes (Node's and undici's) that mean the connection failed, not the
+ * request: worth another attempt on every provider. Drivers map them to TransientError.
+ */
+export const NETWORK_ERROR_CODES: readonly string[] = [
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_SOCKET",
+];

@@ -3,7 +3,7 @@ export * from "./types.js";
 export { Container } from "./container.js";
 export { StorageObject, StoragePrefix, type ObjectRef, type StorageObjectInit } from "./object.js";
 export { StorageDriver, type ReadRequest, type UploadRequest } from "./driver.js";
-export { forEachLimited, untilAborted } from "./call.js";
+export { NETWORK_ERROR_CODES, forEachLimited, untilAborted } from "./call.js";
 export { ChunkReader } from "./chunk-reader.js";
 export {
   Provider,

@@ -12,18 +12,11 @@ import {
   TransientError,
   type ErrorContext,
   type StorageError,
+  NETWORK_ERROR_CODES,
 } from "@stowage/core";
 
 /** Socket-level failures worth another attempt. */
-const TRANSIENT_CODES = new Set([
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "ETIMEDOUT",
-  "EPIPE",
-  "EAI_AGAIN",
-  "ECONNABORTED",
-  "UND_ERR_SOCKET",
-]);
+const TRANSIENT_CODES = new Set(NETWORK_ERROR_CODES);
 
 /** What the Google library's errors carry (ApiError, GaxiosError, upload errors). */
 interface GoogleFailure {

@@ -17,6 +17,7 @@ import {
   StorageError,
   TransientError,
   type ErrorContext,
+  NETWORK_ERROR_CODES,
 } from "@stowage/core";
 
 /** The parts of an SDK (or network) error the mapping looks at. */
@@ -50,15 +51,7 @@ const TRANSIENT_CODES = [
   "ThrottlingException",
   "RequestThrottled",
   "TimeoutError",
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "ECONNABORTED",
-  "EPIPE",
-  "ETIMEDOUT",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "UND_ERR_SOCKET",
+  ...NETWORK_ERROR_CODES,
 ];
 
 const BY_CODE = new Map<string, Mapper>([
